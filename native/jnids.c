@@ -1,0 +1,584 @@
+/*
+ * jnids' native session: opens the capture itself (so that errors are precise,
+ * the loop can be broken from any thread and timestamps outlive libpcap's
+ * buffers), hands it to libnids through nids_params.pcap_desc, and forwards
+ * libnids' callbacks to Java through the boxes described in jnids.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <pcap.h>
+#include <nids.h>
+#include <libnids/scan.h>
+
+#include "jnids.h"
+
+static int64_t tcp_box[JNIDS_TCP_BOX_SLOTS];
+static int64_t udp_box[JNIDS_PKT_BOX_SLOTS];
+static int64_t ip_box[JNIDS_PKT_BOX_SLOTS];
+static int64_t warning_box[JNIDS_PKT_BOX_SLOTS];
+static int64_t filter_box[JNIDS_PKT_BOX_SLOTS];
+
+/* 0: UDP payload, 1: UDP datagram, 2: IP / IP fragment, 3: filter, 4: scan probes */
+static u_char stage_udp_payload[JNIDS_STAGE_BYTES];
+static u_char stage_udp_ip[JNIDS_STAGE_BYTES];
+static u_char stage_ip[JNIDS_STAGE_BYTES];
+static u_char stage_filter[JNIDS_STAGE_BYTES];
+static int64_t stage_scan[JNIDS_SCAN_MAX * 3];
+
+static jnids_tcp_upcall tcp_upcall;
+static jnids_udp_upcall udp_upcall;
+static jnids_ip_upcall ip_upcall;
+static jnids_warning_upcall warning_upcall;
+static jnids_filter_upcall filter_upcall;
+
+static struct {
+    pcap_t *pcap;
+    volatile sig_atomic_t stop;
+    int in_loop;
+    int abandoned;
+    jmp_buf out_of_memory;
+    double last_ts;
+    int64_t packets;
+    char error[PCAP_ERRBUF_SIZE + 256];
+} session;
+
+static void set_error(const char *fmt, const char *detail)
+{
+    snprintf(session.error, sizeof session.error, fmt, detail ? detail : "");
+}
+
+const char *jnids_error(void) { return session.error; }
+void jnids_set_kill_error(const char *message) { set_error("%s", message); }
+int64_t *jnids_tcp_box(void) { return tcp_box; }
+int64_t *jnids_udp_box(void) { return udp_box; }
+int64_t *jnids_ip_box(void) { return ip_box; }
+int64_t *jnids_warning_box(void) { return warning_box; }
+int64_t *jnids_filter_box(void) { return filter_box; }
+
+u_char *jnids_stage(int which)
+{
+    switch (which) {
+    case 0: return stage_udp_payload;
+    case 1: return stage_udp_ip;
+    case 2: return stage_ip;
+    case 3: return stage_filter;
+    case 4: return (u_char *)stage_scan;
+    default: return NULL;
+    }
+}
+
+const char *jnids_pcap_version(void) { return pcap_lib_version(); }
+
+void jnids_raw_register_tcp(jnids_tcp_callback f) { nids_register_tcp((void *)f); }
+void jnids_raw_unregister_tcp(jnids_tcp_callback f) { nids_unregister_tcp((void *)f); }
+void jnids_raw_register_udp(jnids_udp_callback f) { nids_register_udp((void *)f); }
+void jnids_raw_unregister_udp(jnids_udp_callback f) { nids_unregister_udp((void *)f); }
+void jnids_raw_register_ip(jnids_ip_callback f) { nids_register_ip((void *)f); }
+void jnids_raw_unregister_ip(jnids_ip_callback f) { nids_unregister_ip((void *)f); }
+void jnids_raw_register_ip_frag(jnids_ip_callback f) { nids_register_ip_frag((void *)f); }
+void jnids_raw_unregister_ip_frag(jnids_ip_callback f) { nids_unregister_ip_frag((void *)f); }
+
+/* An up-call asked to stop (a handler threw, or called stop): no further
+ * handler runs for the rest of this packet, and the loop ends after it. */
+static void stop_after_upcall(int rc)
+{
+    if (rc)
+        jnids_stop();
+}
+
+/* The stream whose TCP callback is running, for jnids_kill_current(). */
+static struct tcp_stream *current_tcp;
+
+int jnids_kill_current(void)
+{
+    if (!current_tcp) {
+        set_error("%s", "no TCP callback is running");
+        return -1;
+    }
+    return jnids_kill(current_tcp);
+}
+
+static void fill_half(int64_t *box, const struct half_stream *h)
+{
+    box[JNIDS_HALF_STATE] = h->state;
+    box[JNIDS_HALF_COLLECT] = h->collect;
+    box[JNIDS_HALF_COLLECT_URG] = h->collect_urg;
+    box[JNIDS_HALF_COUNT] = h->count;
+    box[JNIDS_HALF_OFFSET] = h->offset;
+    box[JNIDS_HALF_COUNT_NEW] = h->count_new;
+    box[JNIDS_HALF_COUNT_NEW_URG] = h->count_new_urg;
+    box[JNIDS_HALF_URGDATA] = h->urgdata;
+    box[JNIDS_HALF_DATA] = (int64_t)(intptr_t)h->data;
+    box[JNIDS_HALF_BUFSIZE] = h->bufsize;
+}
+
+static void apply_half(const int64_t *box, struct half_stream *h)
+{
+    h->collect = (char)box[JNIDS_HALF_COLLECT];
+    h->collect_urg = (char)box[JNIDS_HALF_COLLECT_URG];
+}
+
+static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
+{
+    if (session.stop || !tcp_upcall)
+        return;
+    int64_t *b = tcp_box;
+    b[JNIDS_TCP_STATE] = a_tcp->nids_state;
+    b[JNIDS_TCP_SADDR] = (int32_t)a_tcp->addr.saddr;
+    b[JNIDS_TCP_DADDR] = (int32_t)a_tcp->addr.daddr;
+    b[JNIDS_TCP_SPORT] = a_tcp->addr.source;
+    b[JNIDS_TCP_DPORT] = a_tcp->addr.dest;
+    b[JNIDS_TCP_PARAM] = (int64_t)(intptr_t)*param;
+    b[JNIDS_TCP_DISCARD] = -1;
+    b[JNIDS_TCP_STREAM] = (int64_t)(intptr_t)a_tcp;
+    fill_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
+    fill_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
+
+    current_tcp = a_tcp;
+    int rc = tcp_upcall(a_tcp->nids_state);
+    current_tcp = NULL;
+
+    apply_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
+    apply_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
+    *param = (void *)(intptr_t)b[JNIDS_TCP_PARAM];
+    if (b[JNIDS_TCP_DISCARD] >= 0)
+        nids_discard(a_tcp, (int)b[JNIDS_TCP_DISCARD]);
+    stop_after_upcall(rc);
+}
+
+static int ip_total_length(const struct ip *iph, int available)
+{
+    int n = ntohs(iph->ip_len);
+    return n < available ? n : available;
+}
+
+static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip *iph)
+{
+    if (session.stop || !udp_upcall)
+        return;
+    int iplen = ip_total_length(iph, JNIDS_STAGE_BYTES);
+    if (len < 0 || len > JNIDS_STAGE_BYTES)
+        len = 0;
+    memcpy(stage_udp_payload, data, len);
+    memcpy(stage_udp_ip, iph, iplen);
+    udp_box[JNIDS_PKT_SADDR] = (int32_t)addr->saddr;
+    udp_box[JNIDS_PKT_DADDR] = (int32_t)addr->daddr;
+    udp_box[JNIDS_PKT_SPORT] = addr->source;
+    udp_box[JNIDS_PKT_DPORT] = addr->dest;
+    udp_box[JNIDS_PKT_IP_LEN] = iplen;
+    udp_box[JNIDS_PKT_PAYLOAD_LEN] = len;
+    stop_after_upcall(udp_upcall(len));
+}
+
+/* libnids passes its internal sk_buff size as len to IP callbacks; the
+ * datagram itself is ntohs(ip_len) bytes long. */
+static void ip_trampoline(struct ip *iph, int skblen)
+{
+    if (session.stop || !ip_upcall)
+        return;
+    int len = ip_total_length(iph, JNIDS_STAGE_BYTES);
+    memcpy(stage_ip, iph, len);
+    ip_box[JNIDS_PKT_IP_LEN] = len;
+    stop_after_upcall(ip_upcall(JNIDS_KIND_IP, len));
+}
+
+/* IP fragment callbacks get the bytes captured for the packet, never more. */
+static void ip_frag_trampoline(struct ip *iph, int caplen)
+{
+    if (session.stop || !ip_upcall)
+        return;
+    int len = caplen < 0 ? 0 : caplen > JNIDS_STAGE_BYTES ? JNIDS_STAGE_BYTES : caplen;
+    memcpy(stage_ip, iph, len);
+    ip_box[JNIDS_PKT_IP_LEN] = len;
+    stop_after_upcall(ip_upcall(JNIDS_KIND_IP_FRAG, len));
+}
+
+static int filter_trampoline(struct ip *iph, int len)
+{
+    if (session.stop || !filter_upcall)
+        return 1;
+    int n = len < 0 ? 0 : len > JNIDS_STAGE_BYTES ? JNIDS_STAGE_BYTES : len;
+    memcpy(stage_filter, iph, n);
+    filter_box[JNIDS_PKT_IP_LEN] = n;
+    int rc = filter_upcall(n);
+    if (rc < 0) {
+        jnids_stop();
+        return 0;
+    }
+    return rc;
+}
+
+/* libnids reports malformed traffic and port scans through nids_params.syslog;
+ * jnids never lets them reach syslog(3). */
+static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
+{
+    int64_t *b = warning_box;
+    memset(b, 0, sizeof warning_box);
+    if (iph && type != NIDS_WARN_SCAN) {
+        b[JNIDS_PKT_SADDR] = (int32_t)iph->ip_src.s_addr;
+        b[JNIDS_PKT_DADDR] = (int32_t)iph->ip_dst.s_addr;
+    }
+    if (type == NIDS_WARN_TCP && data && errnum != NIDS_WARN_TCP_HDR) {
+        const struct tcphdr *th = data;
+        b[JNIDS_PKT_SPORT] = ntohs(th->th_sport);
+        b[JNIDS_PKT_DPORT] = ntohs(th->th_dport);
+    }
+    if (type == NIDS_WARN_SCAN && data) {
+        const struct host *h = data;
+        int n = h->n_packets < 0 ? 0 : h->n_packets > JNIDS_SCAN_MAX ? JNIDS_SCAN_MAX : h->n_packets;
+        b[JNIDS_PKT_SADDR] = (int32_t)h->addr;
+        for (int i = 0; i < n; i++) {
+            stage_scan[3 * i] = (int32_t)h->packets[i].addr;
+            stage_scan[3 * i + 1] = h->packets[i].port;
+            stage_scan[3 * i + 2] = h->packets[i].flags;
+        }
+        b[JNIDS_PKT_SCAN_COUNT] = n;
+    }
+    if (session.stop || !warning_upcall)
+        return;
+    stop_after_upcall(warning_upcall(type, errnum));
+}
+
+/* libnids' own handler prints and exit()s. Inside a dispatch, jnids leaves the
+ * loop instead and abandons the session; elsewhere libnids only allocates in
+ * nids_init(), where jnids_open() catches it the same way. */
+static void no_mem_hook(char *where)
+{
+    set_error("libnids ran out of memory in %s", where);
+    if (session.in_loop)
+        longjmp(session.out_of_memory, 1);
+    fprintf(stderr, "jnids: %s outside a capture loop; aborting\n", session.error);
+    abort();
+}
+
+void jnids_set_upcalls(jnids_tcp_upcall tcp, jnids_udp_upcall udp, jnids_ip_upcall ip,
+                       jnids_warning_upcall warning, jnids_filter_upcall filter)
+{
+    tcp_upcall = tcp;
+    udp_upcall = udp;
+    ip_upcall = ip;
+    warning_upcall = warning;
+    filter_upcall = filter;
+}
+
+static int default_ip_filter(struct ip *x, int len)
+{
+    (void)x;
+    (void)len;
+    return 1;
+}
+
+static int listening[5];
+
+static void apply_listen(int kind, int on)
+{
+    switch (kind) {
+    case 0:
+        on ? nids_register_tcp((void *)tcp_trampoline) : nids_unregister_tcp((void *)tcp_trampoline);
+        break;
+    case 1:
+        on ? nids_register_udp((void *)udp_trampoline) : nids_unregister_udp((void *)udp_trampoline);
+        break;
+    case 2:
+        on ? nids_register_ip((void *)ip_trampoline) : nids_unregister_ip((void *)ip_trampoline);
+        break;
+    case 3:
+        on ? nids_register_ip_frag((void *)ip_frag_trampoline)
+           : nids_unregister_ip_frag((void *)ip_frag_trampoline);
+        break;
+    case 4:
+        nids_params.ip_filter = on ? (int (*)())filter_trampoline : (int (*)())default_ip_filter;
+        break;
+    }
+}
+
+/* libnids rebuilds its callback lists in nids_init(), so the wish is kept here
+ * and applied again whenever a session opens. */
+void jnids_listen(int kind, int on)
+{
+    if (kind < 0 || kind > 4)
+        return;
+    listening[kind] = on;
+    if (session.pcap || kind == 4)
+        apply_listen(kind, on);
+}
+
+static int supported_linktype(int dlt)
+{
+    switch (dlt) {
+    case DLT_EN10MB: case DLT_NULL: case DLT_PPP: case DLT_IEEE802: case DLT_RAW:
+    case DLT_SLIP: case DLT_LINUX_SLL: case DLT_FDDI: case DLT_PPP_SERIAL:
+    case DLT_IEEE802_11: case DLT_PRISM_HEADER: case DLT_IEEE802_11_RADIO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static pcap_t *open_live_device(const char *device)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    const char *name = device;
+    int promisc = nids_params.promisc != 0;
+    if (!strcmp(name, "all")) {
+        name = "any";
+        promisc = 0;
+    }
+    pcap_t *p = pcap_create(name, errbuf);
+    if (!p) {
+        set_error("cannot open device: %s", errbuf);
+        return NULL;
+    }
+    pcap_set_snaplen(p, 16384);
+    pcap_set_promisc(p, promisc);
+    pcap_set_timeout(p, nids_params.pcap_timeout);
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        const char *why = pcap_geterr(p);
+        switch (rc) {
+        case PCAP_ERROR_NO_SUCH_DEVICE:
+            snprintf(session.error, sizeof session.error,
+                     "interface '%s' not found (%s); list interfaces with 'ip link'", device, why);
+            break;
+        case PCAP_ERROR_PERM_DENIED:
+            snprintf(session.error, sizeof session.error,
+                     "no permission to capture on '%s' (%s); run as root or grant CAP_NET_RAW", device, why);
+            break;
+        default:
+            snprintf(session.error, sizeof session.error,
+                     "cannot capture on '%s': %s", device, why);
+        }
+        pcap_close(p);
+        return NULL;
+    }
+    return p;
+}
+
+static char *default_device(void)
+{
+    static char name[256];
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_if_t *all = NULL;
+    if (pcap_findalldevs(&all, errbuf) < 0 || !all) {
+        set_error("no capture device found: %s", all ? "" : errbuf);
+        return NULL;
+    }
+    snprintf(name, sizeof name, "%s", all->name);
+    pcap_freealldevs(all);
+    return name;
+}
+
+int jnids_is_open(void) { return session.pcap != NULL; }
+int jnids_linktype(void) { return session.pcap ? pcap_datalink(session.pcap) : -1; }
+
+int jnids_open(void)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *volatile p;
+
+    if (session.abandoned) {
+        set_error("%s", "the previous session ran out of memory and was abandoned; libnids cannot start again in this process");
+        return 0;
+    }
+    if (session.pcap) {
+        set_error("%s", "a session is already open");
+        return 0;
+    }
+    if (nids_params.filename) {
+        p = pcap_open_offline(nids_params.filename, errbuf);
+        if (!p) {
+            snprintf(session.error, sizeof session.error, "cannot read capture '%s': %s",
+                     nids_params.filename, errbuf);
+            return 0;
+        }
+    } else {
+        const char *device = nids_params.device ? nids_params.device : default_device();
+        if (!device)
+            return 0;
+        if (!(p = open_live_device(device)))
+            return 0;
+    }
+
+    int dlt = pcap_datalink(p);
+    if (!supported_linktype(dlt)) {
+        const char *name = pcap_datalink_val_to_name(dlt);
+        snprintf(session.error, sizeof session.error,
+                 "link type %d (%s) is not supported by libnids; supported: EN10MB, LINUX_SLL, RAW, NULL, "
+                 "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER",
+                 dlt, name ? name : "unknown");
+        pcap_close(p);
+        return 0;
+    }
+
+    if (nids_params.pcap_filter) {
+        struct bpf_program prog;
+        if (pcap_compile(p, &prog, nids_params.pcap_filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+            snprintf(session.error, sizeof session.error, "invalid pcap_filter '%s': %s",
+                     nids_params.pcap_filter, pcap_geterr(p));
+            pcap_close(p);
+            return 0;
+        }
+        int rc = pcap_setfilter(p, &prog);
+        pcap_freecode(&prog);
+        if (rc < 0) {
+            snprintf(session.error, sizeof session.error, "cannot apply pcap_filter '%s': %s",
+                     nids_params.pcap_filter, pcap_geterr(p));
+            pcap_close(p);
+            return 0;
+        }
+    }
+
+    /* libnids is handed the open capture; the filter is already applied, so it
+     * must not compile it again, and it must never reach syslog(3) or exit(). */
+    char *filter = nids_params.pcap_filter;
+    nids_params.pcap_filter = NULL;
+    nids_params.pcap_desc = p;
+    nids_params.syslog = (void (*)())warning_trampoline;
+    nids_params.no_mem = no_mem_hook;
+    nids_errbuf[0] = 0;
+    session.in_loop = 1;
+    int ok;
+    if (setjmp(session.out_of_memory)) {
+        ok = 0;
+        session.abandoned = 1;
+    } else {
+        ok = nids_init();
+    }
+    session.in_loop = 0;
+    nids_params.pcap_filter = filter;
+    nids_params.pcap_desc = NULL;
+    if (!ok) {
+        if (!session.abandoned)
+            set_error("libnids could not start: %s", nids_errbuf);
+        pcap_close(p);
+        return 0;
+    }
+    session.pcap = p;
+    session.stop = 0;
+    session.packets = 0;
+    session.last_ts = 0;
+    for (int kind = 0; kind < 4; kind++)
+        if (listening[kind])
+            apply_listen(kind, 1);
+    return 1;
+}
+
+void jnids_close(void)
+{
+    if (!session.pcap)
+        return;
+    pcap_t *p = session.pcap;
+    /* nids_exit() delivers NIDS_EXITING to open streams: let handlers run. */
+    session.stop = 0;
+    nids_params.pcap_desc = p;
+    session.in_loop = 1;
+    if (setjmp(session.out_of_memory)) {
+        session.abandoned = 1;
+    } else {
+        nids_exit();
+    }
+    session.in_loop = 0;
+    nids_params.pcap_desc = NULL;
+    pcap_close(p);
+    session.pcap = NULL;
+}
+
+static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_char *data)
+{
+    session.last_ts = hdr->ts.tv_sec + hdr->ts.tv_usec / 1e6;
+    session.packets++;
+    nids_pcap_handler(user, (struct pcap_pkthdr *)hdr, (u_char *)data);
+}
+
+/* Runs one libpcap loop call with the out-of-memory escape armed. */
+static int guarded_dispatch(int cnt, int one)
+{
+    if (!session.pcap) {
+        set_error("%s", "no session is open");
+        return JNIDS_ERROR;
+    }
+    session.stop = 0;
+    session.error[0] = 0;
+    session.in_loop = 1;
+    if (setjmp(session.out_of_memory)) {
+        /* libnids' state is inconsistent now: it is never touched again. */
+        session.in_loop = 0;
+        session.abandoned = 1;
+        pcap_close(session.pcap);
+        session.pcap = NULL;
+        return JNIDS_NO_MEMORY;
+    }
+    int r;
+    if (one) {
+        struct pcap_pkthdr *hdr;
+        const u_char *data;
+        r = pcap_next_ex(session.pcap, &hdr, &data);
+        if (r == 1)
+            packet_handler(NULL, hdr, data);
+        else if (r == PCAP_ERROR_BREAK)
+            r = JNIDS_END;
+    } else {
+        r = pcap_dispatch(session.pcap, cnt, packet_handler, NULL);
+        if (r == 0 && pcap_file(session.pcap))
+            r = JNIDS_END;
+    }
+    session.in_loop = 0;
+    if (r == PCAP_ERROR_BREAK || (session.stop && r >= 0))
+        return JNIDS_STOPPED;
+    if (r == PCAP_ERROR) {
+        snprintf(session.error, sizeof session.error, "%s", pcap_geterr(session.pcap));
+        return JNIDS_ERROR;
+    }
+    return r;
+}
+
+int jnids_dispatch(int cnt) { return guarded_dispatch(cnt, 0); }
+int jnids_next(void) { return guarded_dispatch(1, 1); }
+
+void jnids_stop(void)
+{
+    session.stop = 1;
+    pcap_t *p = session.pcap;
+    if (p)
+        pcap_breakloop(p);
+}
+
+int jnids_getfd(void) { return session.pcap ? pcap_get_selectable_fd(session.pcap) : -1; }
+
+int jnids_stats(int64_t *out3)
+{
+    struct pcap_stat st;
+    if (!session.pcap) {
+        set_error("%s", "no session is open");
+        return -1;
+    }
+    if (pcap_stats(session.pcap, &st) < 0) {
+        snprintf(session.error, sizeof session.error, "%s", pcap_geterr(session.pcap));
+        return -1;
+    }
+    out3[0] = st.ps_recv;
+    out3[1] = st.ps_drop;
+    out3[2] = st.ps_ifdrop;
+    return 0;
+}
+
+double jnids_last_ts(void) { return session.last_ts; }
+int64_t jnids_packets(void) { return session.packets; }
+
+int64_t jnids_file_offset(void)
+{
+    if (!session.pcap || !pcap_file(session.pcap))
+        return -1;
+    return ftell(pcap_file(session.pcap));
+}

@@ -1,0 +1,156 @@
+/*
+ * jnids' native layer: the session around libnids that the Java facade drives,
+ * typed callback signatures for the raw bindings, and the mailboxes through
+ * which libnids' callbacks reach Java.
+ *
+ * Why mailboxes: every libnids callback fills a fixed block of native memory
+ * (a "box") with the fields a handler may read and then makes one up-call with
+ * primitive arguments only. Java reads the box through a direct ByteBuffer
+ * mapped once, and writes requests (collect flags, discard, kill) back into it,
+ * which this layer applies when the up-call returns. No Java object is made and
+ * no JNI call is needed per field.
+ */
+#ifndef JNIDS_H
+#define JNIDS_H
+
+#include <stdint.h>
+#include <nids.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Typed forms of the callbacks that nids.h declares without prototypes. */
+typedef void (*jnids_tcp_callback)(struct tcp_stream *a_tcp, void **param);
+typedef void (*jnids_udp_callback)(struct tuple4 *addr, u_char *data, int len, struct ip *iph);
+typedef void (*jnids_ip_callback)(struct ip *packet, int len);
+typedef void (*jnids_syslog_hook)(int type, int errnum, struct ip *iph, void *data);
+typedef void (*jnids_no_mem_hook)(char *where);
+typedef int (*jnids_ip_filter_hook)(struct ip *packet, int len);
+
+/* Typed wrappers of libnids' registration functions, for the raw bindings. */
+void jnids_raw_register_tcp(jnids_tcp_callback f);
+void jnids_raw_unregister_tcp(jnids_tcp_callback f);
+void jnids_raw_register_udp(jnids_udp_callback f);
+void jnids_raw_unregister_udp(jnids_udp_callback f);
+void jnids_raw_register_ip(jnids_ip_callback f);
+void jnids_raw_unregister_ip(jnids_ip_callback f);
+void jnids_raw_register_ip_frag(jnids_ip_callback f);
+void jnids_raw_unregister_ip_frag(jnids_ip_callback f);
+
+/* Up-calls into Java. Each returns 0 to go on, non-zero to stop the run. */
+typedef int (*jnids_tcp_upcall)(int nids_state);
+typedef int (*jnids_udp_upcall)(int payload_len);
+typedef int (*jnids_ip_upcall)(int kind, int len);
+typedef int (*jnids_warning_upcall)(int type, int errnum);
+typedef int (*jnids_filter_upcall)(int len);
+
+/* Box of a TCP callback: 64-bit slots, indices below. */
+enum {
+    JNIDS_TCP_STATE = 0,   /* nids_state */
+    JNIDS_TCP_SADDR,       /* client address, network byte order as an int */
+    JNIDS_TCP_DADDR,
+    JNIDS_TCP_SPORT,
+    JNIDS_TCP_DPORT,
+    JNIDS_TCP_PARAM,       /* the listener's void* param; Java may rewrite it */
+    JNIDS_TCP_DISCARD,     /* Java writes n >= 0 to call nids_discard(n) */
+    JNIDS_TCP_STREAM,      /* address of the struct tcp_stream */
+    JNIDS_TCP_CLIENT,      /* first slot of the client half (JNIDS_HALF_*) */
+    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + 10,
+    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_SERVER + 10
+};
+
+/* Offsets of a half stream's fields from JNIDS_TCP_CLIENT or JNIDS_TCP_SERVER. */
+enum {
+    JNIDS_HALF_STATE = 0,
+    JNIDS_HALF_COLLECT,     /* Java may rewrite it */
+    JNIDS_HALF_COLLECT_URG, /* Java may rewrite it */
+    JNIDS_HALF_COUNT,
+    JNIDS_HALF_OFFSET,
+    JNIDS_HALF_COUNT_NEW,
+    JNIDS_HALF_COUNT_NEW_URG,
+    JNIDS_HALF_URGDATA,
+    JNIDS_HALF_DATA,        /* address of the buffered bytes */
+    JNIDS_HALF_BUFSIZE
+};
+
+/* Box of a UDP, IP, IP fragment, warning or filter callback. The packet bytes
+ * are copied into the staging buffers, so that a view of them handed to Java
+ * can never point at memory libnids has freed. */
+enum {
+    JNIDS_PKT_SADDR = 0,
+    JNIDS_PKT_DADDR,
+    JNIDS_PKT_SPORT,
+    JNIDS_PKT_DPORT,
+    JNIDS_PKT_IP_LEN,       /* bytes in the IP staging buffer */
+    JNIDS_PKT_PAYLOAD_LEN,  /* bytes in the payload staging buffer */
+    JNIDS_PKT_SCAN_COUNT,   /* scan warnings: probes in the scan staging area */
+    JNIDS_PKT_BOX_SLOTS
+};
+
+enum {
+    JNIDS_KIND_IP = 1,
+    JNIDS_KIND_IP_FRAG = 2,
+    JNIDS_STAGE_BYTES = 65536 + 64,
+    /* Scan probes are staged as triples of int64: address, port, flags. */
+    JNIDS_SCAN_MAX = 4096
+};
+
+/* Outcome codes of jnids_dispatch() and jnids_next(). */
+enum {
+    JNIDS_OK = 0,
+    JNIDS_END = -3,         /* end of the capture file */
+    JNIDS_ERROR = -1,       /* libpcap error; message in jnids_error() */
+    JNIDS_STOPPED = -2,     /* stopped by jnids_stop() or an up-call */
+    JNIDS_NO_MEMORY = -4    /* libnids ran out of memory; session abandoned */
+};
+
+int64_t *jnids_tcp_box(void);
+int64_t *jnids_udp_box(void);
+int64_t *jnids_ip_box(void);
+int64_t *jnids_warning_box(void);
+int64_t *jnids_filter_box(void);
+u_char *jnids_stage(int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
+
+void jnids_set_upcalls(jnids_tcp_upcall tcp, jnids_udp_upcall udp, jnids_ip_upcall ip,
+                       jnids_warning_upcall warning, jnids_filter_upcall filter);
+/* Installs or removes the trampoline of a kind: 0 TCP, 1 UDP, 2 IP, 3 IP fragments, 4 filter. */
+void jnids_listen(int kind, int on);
+
+/* Opens the capture named by nids_params (file, else live device), applies the
+ * BPF filter and initialises libnids on it. Returns 1, or 0 with a message in
+ * jnids_error(). */
+int jnids_open(void);
+/* Ends the session as nids_exit() does and closes the capture. */
+void jnids_close(void);
+int jnids_is_open(void);
+int jnids_linktype(void);
+
+/* Processes up to cnt packets (-1: all available). Returns the number processed,
+ * or one of JNIDS_END, JNIDS_ERROR, JNIDS_STOPPED, JNIDS_NO_MEMORY. */
+int jnids_dispatch(int cnt);
+/* Processes one packet: 1, 0 on a live timeout, or an outcome code. */
+int jnids_next(void);
+/* Safe from any thread, and from inside a handler. */
+void jnids_stop(void);
+int jnids_getfd(void);
+/* Fills recv, drop, ifdrop; returns 0, or -1 with a message in jnids_error(). */
+int jnids_stats(int64_t *out3);
+double jnids_last_ts(void);
+int64_t jnids_packets(void);
+int64_t jnids_file_offset(void);
+const char *jnids_error(void);
+
+/* Resets a connection both ways with forged RST segments on a raw socket.
+ * Returns 0, or -1 with a message in jnids_error(). */
+int jnids_kill(struct tcp_stream *a_tcp);
+/* The same for the stream whose TCP callback is running now. */
+int jnids_kill_current(void);
+
+const char *jnids_pcap_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
