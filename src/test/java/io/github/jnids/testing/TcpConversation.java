@@ -18,6 +18,8 @@ public final class TcpConversation {
     private final int cport, sport;
     private long clientSeq = 1000, serverSeq = 5000;
     private long micros = 1_700_000_000_000_000L;
+    private boolean badChecksums;
+    private long step = 100;
 
     public TcpConversation(PcapWriter out, String client, int cport, String server, int sport) {
         this.out = out;
@@ -32,10 +34,28 @@ public final class TcpConversation {
         return this;
     }
 
+    /** Microseconds between consecutive packets (100 unless set). */
+    public TcpConversation step(long micros) {
+        this.step = micros;
+        return this;
+    }
+
+    /** The timestamp of the last packet written, in microseconds since the epoch. */
+    public long micros() {
+        return micros;
+    }
+
+    /** From now on, writes TCP segments with wrong checksums (as captured on a host with checksum offload). */
+    public TcpConversation badChecksums(boolean on) {
+        this.badChecksums = on;
+        return this;
+    }
+
     private void emit(boolean fromClient, long seq, long ack, int flags, int urg, byte[] data) {
-        micros += 100;
+        micros += step;
         byte[] seg = fromClient ? tcp(client, cport, server, sport, seq, ack, flags, urg, data)
                 : tcp(server, sport, client, cport, seq, ack, flags, urg, data);
+        if (badChecksums) seg = corruptChecksum(seg, 6);
         byte[] ip = fromClient ? ipv4(client, server, 6, seg) : ipv4(server, client, 6, seg);
         out.packet(micros, ethernet(ip));
     }
