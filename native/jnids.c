@@ -340,7 +340,10 @@ static pcap_t *open_live_device(const char *device)
         set_error("cannot open device: %s", errbuf);
         return NULL;
     }
-    pcap_set_snaplen(p, 16384);
+    /* libnids asks for 16384 bytes, which truncates the segments of
+     * interfaces with a large MTU (loopback's is 65536) or with receive
+     * offloads: libnids then drops them as invalid and streams stall. */
+    pcap_set_snaplen(p, 262144);
     pcap_set_promisc(p, promisc);
     pcap_set_timeout(p, nids_params.pcap_timeout);
     int rc = pcap_activate(p);
