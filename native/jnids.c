@@ -50,6 +50,7 @@ static struct {
     jmp_buf out_of_memory;
     double last_ts;
     int64_t packets;
+    bpf_u_int32 caplen;     /* bytes captured of the packet being processed */
     char error[PCAP_ERRBUF_SIZE + 256];
 } session;
 
@@ -225,7 +226,12 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
 {
     int64_t *b = warning_box;
     memset(b, 0, sizeof warning_box);
-    if (iph && type != NIDS_WARN_SCAN) {
+    /* libnids reports a packet too short for an IP header with the header
+     * pointer all the same: its addresses would be read past the captured
+     * bytes (stale memory, often the previous packet's). */
+    int captured_ip = (int)session.caplen - (int)nids_linkoffset;
+    int header_captured = type != NIDS_WARN_IP || errnum != NIDS_WARN_IP_HDR || captured_ip >= (int)sizeof(struct ip);
+    if (iph && type != NIDS_WARN_SCAN && header_captured) {
         b[JNIDS_PKT_SADDR] = (int32_t)iph->ip_src.s_addr;
         b[JNIDS_PKT_DADDR] = (int32_t)iph->ip_dst.s_addr;
     }
@@ -501,6 +507,7 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
 {
     session.last_ts = hdr->ts.tv_sec + hdr->ts.tv_usec / 1e6;
     session.packets++;
+    session.caplen = hdr->caplen;
     nids_pcap_handler(user, (struct pcap_pkthdr *)hdr, (u_char *)data);
 }
 
