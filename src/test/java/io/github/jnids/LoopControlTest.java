@@ -197,7 +197,7 @@ class LoopControlTest extends NidsTestBase {
         });
         open(file);
         int fd = Nids.getfd();
-        assertTrue(fd >= -1, "getfd() " + fd);
+        assertTrue(fd >= 0, "getfd() on a file: the open file's descriptor, " + fd);
         NidsException e = assertThrows(NidsException.class, Nids::getPcapStats);
         assertTrue(e.getMessage().contains("getPcapStats"), e.getMessage());
         Nids.run();
