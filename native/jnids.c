@@ -51,6 +51,7 @@ static struct {
     double last_ts;
     int64_t packets;
     bpf_u_int32 caplen;     /* bytes captured of the packet being processed */
+    int dev_addon;          /* nids_params.dev_addon as set before nids_init() */
     char error[PCAP_ERRBUF_SIZE + 256];
 } session;
 
@@ -451,6 +452,7 @@ int jnids_open(void)
     /* libnids is handed the open capture; the filter is already applied, so it
      * must not compile it again, and it must never reach syslog(3) or exit(). */
     char *filter = nids_params.pcap_filter;
+    session.dev_addon = nids_params.dev_addon;
     nids_params.pcap_filter = NULL;
     nids_params.pcap_desc = p;
     nids_params.syslog = (void (*)())warning_trampoline;
@@ -470,6 +472,7 @@ int jnids_open(void)
     if (!ok) {
         if (!session.abandoned)
             set_error("libnids could not start: %s", nids_errbuf);
+        nids_params.dev_addon = session.dev_addon;
         pcap_close(p);
         return 0;
     }
@@ -499,6 +502,8 @@ void jnids_close(void)
     }
     session.in_loop = 0;
     nids_params.pcap_desc = NULL;
+    /* nids_init() replaced -1 (automatic) by its choice for this link type */
+    nids_params.dev_addon = session.dev_addon;
     pcap_close(p);
     session.pcap = NULL;
 }

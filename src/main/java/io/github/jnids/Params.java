@@ -22,8 +22,10 @@ final class Params {
     enum Param {
         DEVICE(Type.STRING, true), FILENAME(Type.STRING, true), PCAP_FILTER(Type.STRING, true),
         N_TCP_STREAMS(Type.INT, true), N_HOSTS(Type.INT, true), SK_BUFF_SIZE(Type.INT, false),
-        DEV_ADDON(Type.INT, false), SYSLOG_LEVEL(Type.INT, false), SCAN_NUM_HOSTS(Type.INT, true),
-        SCAN_NUM_PORTS(Type.INT, false), SCAN_DELAY(Type.INT, false), PROMISC(Type.FLAG, true),
+        // libnids replaces dev_addon -1 ("automatic") by its choice for the link type at init
+        DEV_ADDON(Type.INT, true), SYSLOG_LEVEL(Type.INT, false), SCAN_NUM_HOSTS(Type.INT, true),
+        // libnids sizes each scanning host's probe array by scan_num_ports: it must not grow
+        SCAN_NUM_PORTS(Type.INT, true), SCAN_DELAY(Type.INT, false), PROMISC(Type.FLAG, true),
         ONE_LOOP_LESS(Type.FLAG, false), PCAP_TIMEOUT(Type.INT, true), TCP_WORKAROUNDS(Type.FLAG, false),
         TCP_FLOW_TIMEOUT(Type.INT, false), MULTIPROC(Type.FLAG, true), QUEUE_LIMIT(Type.INT, false),
         IP_FILTER(Type.FILTER, false);
