@@ -19,7 +19,7 @@ import io.github.jnids.testing.TcpConversation;
 class ParamsTest extends NidsTestBase {
     private static final long T0 = 1_700_000_000_000_000L;
     private static final List<String> FIXED = List.of("device", "filename", "pcap_filter", "n_tcp_streams",
-            "n_hosts", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc");
+            "n_hosts", "dev_addon", "scan_num_hosts", "scan_num_ports", "promisc", "pcap_timeout", "multiproc");
 
     @Test
     void libnidsDefaults() {
@@ -117,8 +117,8 @@ class ParamsTest extends NidsTestBase {
             Object value = Nids.param(name);
             assertEquals(value, Nids.param(name, value), name);
         }
-        Nids.param("scan_num_ports", 5);
-        assertEquals(5, Nids.rawParams().scan_num_ports());
+        Nids.param("scan_delay", 5);
+        assertEquals(5, Nids.rawParams().scan_delay());
         Nids.exit();
         Nids.param("n_tcp_streams", 5);
         assertEquals(5, Nids.param("n_tcp_streams"));
@@ -198,5 +198,32 @@ class ParamsTest extends NidsTestBase {
         assertEquals("1.26", Nids.libnidsVersion());
         assertTrue(Nids.libpcapVersion().contains("1.10.3"), Nids.libpcapVersion());
         assertNotNull(Nids.version());
+    }
+
+    @Test
+    void devAddonAutomaticValueSurvivesSessions() throws Exception {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        new TcpConversation(w, "10.0.0.1", 40000, "10.0.0.2", 80).handshake();
+        Path file = write("devaddon.pcap", w);
+        assertEquals(-1, Nids.param("dev_addon"));
+        runFile(file);
+        assertEquals(-1, Nids.param("dev_addon"), "libnids' choice for one session does not replace 'automatic'");
+        Nids.param("dev_addon", 4);
+        runFile(file);
+        assertEquals(4, Nids.param("dev_addon"));
+    }
+
+    @Test
+    void scanNumPortsCannotGrowUnderLibnidsScanTable() throws Exception {
+        // libnids sizes each scanning host's probe array by scan_num_ports when it
+        // first sees the host: a larger value during the session would overflow it
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        w.packet(T0, ethernet(ipv4("10.6.6.6", "10.0.0.2", 6, tcp("10.6.6.6", 5, "10.0.0.2", 22, 1, 0, SYN, new byte[0]))));
+        Path file = write("scanports.pcap", w);
+        Nids.param("scan_num_ports", 3);
+        open(file);
+        assertEquals(1, Nids.next());
+        assertThrows(IllegalStateException.class, () -> Nids.param("scan_num_ports", 100));
+        assertEquals(3, Nids.param("scan_num_ports"));
     }
 }
