@@ -101,7 +101,8 @@ final class Params {
     private void setInt(Param p, int v) {
         switch (p) {
             case N_TCP_STREAMS -> prm.n_tcp_streams(nonNegative(p, v));
-            case N_HOSTS -> prm.n_hosts(nonNegative(p, v));
+            // libnids hashes IP fragments modulo n_hosts
+            case N_HOSTS -> prm.n_hosts(atLeast(p, v, 1));
             case SK_BUFF_SIZE -> prm.sk_buff_size(nonNegative(p, v));
             case DEV_ADDON -> prm.dev_addon(atLeast(p, v, -1));
             case SYSLOG_LEVEL -> prm.syslog_level(v);
