@@ -226,4 +226,22 @@ class ParamsTest extends NidsTestBase {
         assertThrows(IllegalStateException.class, () -> Nids.param("scan_num_ports", 100));
         assertEquals(3, Nids.param("scan_num_ports"));
     }
+
+    @Test
+    void nHostsZeroIsRefusedAndOneHostStillReassembles() throws Exception {
+        // libnids hashes fragments modulo n_hosts: 0 would divide by zero
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nids.param("n_hosts", 0));
+        assertTrue(e.getMessage().contains("n_hosts") && e.getMessage().contains(">= 1"), e.getMessage());
+        Nids.param("n_hosts", 1);
+        byte[] payload = new byte[100];
+        java.util.List<byte[]> parts = fragments("10.0.0.1", "10.0.0.2", 17, 5,
+                udp("10.0.0.1", 1, "10.0.0.2", 2, payload), 48);
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        for (byte[] p : parts) w.packet(T0, ethernet(p));
+        Path file = write("onehost.pcap", w);
+        List<Integer> sizes = new ArrayList<>();
+        onUdp((a, p, ip) -> sizes.add(p.remaining()));
+        runFile(file);
+        assertEquals(List.of(100), sizes);
+    }
 }
