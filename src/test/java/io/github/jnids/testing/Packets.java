@@ -124,14 +124,38 @@ public final class Packets {
     /** A TCP segment (header without options, window 65535) with a valid checksum. */
     public static byte[] tcp(String src, int sport, String dst, int dport, long seq, long ack, int flags,
                              int urgentPointer, byte[] data) {
-        ByteBuffer b = ByteBuffer.allocate(20 + data.length);
+        return tcp(src, sport, dst, dport, seq, ack, flags, urgentPointer, 65535, new byte[0], data);
+    }
+
+    /**
+     * A TCP segment with a window and options (padded with EOL to a multiple
+     * of 4 bytes) and a valid checksum.
+     */
+    public static byte[] tcp(String src, int sport, String dst, int dport, long seq, long ack, int flags,
+                             int urgentPointer, int window, byte[] options, byte[] data) {
+        int optlen = (options.length + 3) & ~3;
+        if (optlen > 40) throw new IllegalArgumentException("TCP options longer than 40 bytes");
+        ByteBuffer b = ByteBuffer.allocate(20 + optlen + data.length);
         b.putShort((short) sport).putShort((short) dport).putInt((int) seq).putInt((int) ack)
-                .put((byte) 0x50).put((byte) flags).putShort((short) 65535).putShort((short) 0)
-                .putShort((short) urgentPointer).put(data);
+                .put((byte) ((5 + optlen / 4) << 4)).put((byte) flags).putShort((short) window).putShort((short) 0)
+                .putShort((short) urgentPointer).put(options);
+        b.position(20 + optlen);
+        b.put(data);
         byte[] seg = b.array();
         int sum = pseudoHeaderSum(src, dst, 6, seg.length);
         ByteBuffer.wrap(seg).putShort(16, (short) checksum(seg, 0, seg.length, sum));
         return seg;
+    }
+
+    /** TCP timestamps option, preceded by two NOPs (12 bytes). */
+    public static byte[] tsOption(long tsval, long tsecr) {
+        return ByteBuffer.allocate(12).put((byte) 1).put((byte) 1).put((byte) 8).put((byte) 10)
+                .putInt((int) tsval).putInt((int) tsecr).array();
+    }
+
+    /** TCP window scale option, preceded by a NOP (4 bytes). */
+    public static byte[] wscaleOption(int shift) {
+        return new byte[] {1, 3, 3, (byte) shift};
     }
 
     public static byte[] udp(String src, int sport, String dst, int dport, byte[] data) {

@@ -101,6 +101,10 @@ public final class SynthCaptures {
         l.add(neverCloses());
         l.add(reset());
         l.add(urgent());
+        l.add(seqWrap());
+        l.add(badChecksum());
+        l.add(timestampsPaws());
+        l.add(windowScale());
         l.add(udpCapture());
         l.add(fragUdpOrdered());
         l.add(fragUdpOverlap());
@@ -315,6 +319,95 @@ public final class SynthCaptures {
         return new Capture("tcp-urgent", "tcp-urgent.pcap", w.bytes(), "",
                 "urgent data each way: the urgent byte last in its segment, and in the middle of one",
                 List.of(t), List.of(), null);
+    }
+
+    static Capture seqWrap() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40014, SERVER, 80).at(T0);
+        c.isn(0xFFFFFFE0L, 0xFFFFFC00L).handshake();
+        byte[] req = text(64, 60);                   // crosses 2^32 after 31 bytes
+        c.clientSegment(32, slice(req, 32, 64)).clientSegment(0, slice(req, 0, 32)).clientAdvance(64).serverAck();
+        byte[] resp = text(2000, 61);                // crosses 2^32 after 1023 bytes
+        c.serverSegment(0, slice(resp, 0, 500)).serverSegment(1000, slice(resp, 1000, 1500))
+                .serverSegment(500, slice(resp, 500, 1000)).serverSegment(1500, slice(resp, 1500, 2000))
+                .serverAdvance(2000).clientAck();
+        c.close();
+        return new Capture("tcp-seq-wrap", "tcp-seq-wrap.pcap", w.bytes(), "",
+                "sequence numbers wrapping past 2^32 in both directions, with out-of-order segments across the wrap",
+                List.of(new TcpTruth(c, req, resp, "CLOSE")), List.of(), null);
+    }
+
+    /** Copies with a bad checksum carry conflicting bytes, so that accepting one would show. */
+    static Capture badChecksum() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40015, SERVER, 80).at(T0);
+        c.handshake();
+        byte[] req = text(32, 70), resp = text(48, 71);
+        byte[] badTcp = c.segment(true, c.clientSeq(), c.serverSeq(), Packets.ACK | Packets.PSH, 0,
+                swapWords(req, 0, 32));
+        badTcp[16] ^= 0x01;                                             // TCP checksum off by one bit
+        c.ip(ipv4(CLIENT, SERVER, 6, badTcp));
+        c.clientSegment(0, req).clientAdvance(32).serverAck();         // the good copy
+        byte[] badIp = ipv4(SERVER, CLIENT, 6, c.segment(false, c.serverSeq(), c.clientSeq(),
+                Packets.ACK | Packets.PSH, 0, swapWords(resp, 0, 48)));
+        badIp[10] ^= 0x01;                                              // IP header checksum off
+        c.ip(badIp);
+        c.serverSegment(0, resp).serverAdvance(48).clientAck();
+        byte[] udpBad = udp(CLIENT, 6100, SERVER, 7100, text(12, 72));
+        byte[] udpIpBad = ipv4(CLIENT, SERVER, 17, 20, 0, false, udpBad);
+        udpIpBad[10] ^= 0x01;                                           // a UDP datagram with a bad IP checksum
+        c.ip(udpIpBad);
+        c.close();
+        return new Capture("tcp-bad-checksum", "tcp-bad-checksum.pcap", w.bytes(), "--udp --warn",
+                "a segment with a bad TCP checksum and one with a bad IP header checksum (both carrying "
+                        + "conflicting bytes), each followed by a good copy; a UDP datagram with a bad IP checksum",
+                List.of(new TcpTruth(c, req, resp, "CLOSE")), List.of(), null);
+    }
+
+    static Capture timestampsPaws() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40016, SERVER, 80).at(T0).timestamps(true);
+        c.handshake();
+        byte[] req = text(48, 80);
+        c.clientSegment(0, slice(req, 0, 16));
+        // a conflicting copy of the next bytes with a timestamp 1000 ticks old: PAWS drops it
+        long old = ((c.micros() + 100) / 1000 - 1000) & 0xffffffffL;
+        c.tsvalOnce(true, old).clientSegment(16, slice(swapWords(req, 0, 48), 16, 32));
+        c.clientSegment(16, slice(req, 16, 48)).clientAdvance(48).serverAck();
+        c.serverSends(RESPONSE_HEAD).close();
+        return new Capture("tcp-timestamps-paws", "tcp-timestamps-paws.pcap", w.bytes(), "",
+                "TCP timestamps on every segment; a segment with an old timestamp (conflicting bytes) is "
+                        + "dropped by libnids' PAWS check and its retransmission kept",
+                List.of(new TcpTruth(c, req, RESPONSE_HEAD, "CLOSE")), List.of(), null);
+    }
+
+    /**
+     * Window 512 scaled by 2^7 on one connection and unscaled on another: a
+     * segment 1000 bytes past the server's ACK (with conflicting bytes) is
+     * queued on the first and dropped as outside the window on the second.
+     */
+    static Capture windowScale() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        List<TcpTruth> truth = new ArrayList<>();
+        long t = T0;
+        for (int scaled = 1; scaled >= 0; scaled--) {
+            TcpConversation c = new TcpConversation(w, CLIENT, 40017 + (1 - scaled), SERVER, 80).at(t).window(512);
+            if (scaled == 1) c.windowScale(7, 7);
+            c.handshake();
+            byte[] req = text(3000, 90), alt = swapWords(req, 0, 3000);
+            c.clientSegment(0, slice(req, 0, 1000)).clientAdvance(1000).serverAck();
+            c.clientSegment(1000, slice(alt, 2000, 3000));           // 1000 bytes past the server's ACK
+            c.clientSegment(0, slice(req, 1000, 2000)).clientAdvance(1000).serverAck();
+            c.clientSegment(0, slice(req, 2000, 3000)).clientAdvance(1000).serverAck();
+            c.serverSends(RESPONSE_HEAD).close();
+            byte[] kept = scaled == 1 ? concat(slice(req, 0, 2000), slice(alt, 2000, 3000)) : req;
+            truth.add(new TcpTruth(c, kept, RESPONSE_HEAD, "CLOSE"));
+            t = c.micros();
+        }
+        return new Capture("tcp-window-scale", "tcp-window-scale.pcap", w.bytes(), "",
+                "window 512 with window scaling (shift 7) and without: a segment 1000 bytes past the receiver's "
+                        + "ACK (conflicting bytes) is inside the scaled window only",
+                truth, List.of(), null);
     }
 
     // ---- UDP ----------------------------------------------------------------

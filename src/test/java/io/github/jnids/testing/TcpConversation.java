@@ -23,6 +23,10 @@ public final class TcpConversation {
     private long clientIsn = 1000, serverIsn = 5000;
     private long clientSeq = 1000, serverSeq = 5000;
     private long micros = 1_700_000_000_000_000L;
+    private int window = 65535;
+    private int clientShift = -1, serverShift = -1;
+    private boolean timestamps;
+    private long clientTsvalOnce = -1, serverTsvalOnce = -1, lastClientTsval, lastServerTsval;
 
     public TcpConversation(CaptureWriter out, String client, int cport, String server, int sport) {
         this.out = out;
@@ -57,10 +61,60 @@ public final class TcpConversation {
         return this;
     }
 
+    /** The window field of every later segment (default 65535). */
+    public TcpConversation window(int window) {
+        this.window = window;
+        return this;
+    }
+
+    /** Window scale options on the SYN and the SYN+ACK (-1: none). */
+    public TcpConversation windowScale(int clientShift, int serverShift) {
+        this.clientShift = clientShift;
+        this.serverShift = serverShift;
+        return this;
+    }
+
+    /**
+     * Timestamps options on every later segment: TSval is the sender's clock
+     * (the capture time in milliseconds), TSecr the last TSval from the other side.
+     */
+    public TcpConversation timestamps(boolean on) {
+        this.timestamps = on;
+        return this;
+    }
+
+    /** The next segment from that side carries this TSval instead of its clock (e.g. an old one). */
+    public TcpConversation tsvalOnce(boolean fromClient, long tsval) {
+        if (fromClient) clientTsvalOnce = tsval;
+        else serverTsvalOnce = tsval;
+        return this;
+    }
+
+    private byte[] options(boolean fromClient, int flags) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        int shift = fromClient ? clientShift : serverShift;
+        if ((flags & SYN) != 0 && shift >= 0) o.writeBytes(wscaleOption(shift));
+        if (timestamps) {
+            long tsval = ((micros + 100) / 1000) & 0xffffffffL;
+            if (fromClient && clientTsvalOnce >= 0) {
+                tsval = clientTsvalOnce;
+                clientTsvalOnce = -1;
+            } else if (!fromClient && serverTsvalOnce >= 0) {
+                tsval = serverTsvalOnce;
+                serverTsvalOnce = -1;
+            }
+            o.writeBytes(tsOption(tsval, fromClient ? lastServerTsval : lastClientTsval));
+            if (fromClient) lastClientTsval = tsval;
+            else lastServerTsval = tsval;
+        }
+        return o.toByteArray();
+    }
+
     /** The TCP segment (header and data) one side would send, without sending it. */
     public byte[] segment(boolean fromClient, long seq, long ack, int flags, int urg, byte[] data) {
-        return fromClient ? tcp(client, cport, server, sport, seq, ack, flags, urg, data)
-                : tcp(server, sport, client, cport, seq, ack, flags, urg, data);
+        byte[] opts = options(fromClient, flags);
+        return fromClient ? tcp(client, cport, server, sport, seq, ack, flags, urg, window, opts, data)
+                : tcp(server, sport, client, cport, seq, ack, flags, urg, window, opts, data);
     }
 
     private void emit(boolean fromClient, long seq, long ack, int flags, int urg, byte[] data) {
