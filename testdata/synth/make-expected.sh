@@ -4,13 +4,14 @@
 # NAME.options. The captures themselves come from
 # io.github.jnids.testing.SynthCaptures (see README.md).
 #
-#   testdata/synth/make-expected.sh [NIDS_DUMP]
+#   testdata/synth/make-expected.sh [PATH-TO-NIDS_DUMP]
 #
-# NIDS_DUMP defaults to native/tools/build/nids_dump, else target/native-tools/nids_dump.
+# The dumper is the argument, else $NIDS_DUMP, else native/tools/build/nids_dump,
+# else target/native-tools/nids_dump.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-dump=${1:-}
+dump=${1:-${NIDS_DUMP:-}}
 if [ -z "$dump" ]; then
     for candidate in "$top/native/tools/build/nids_dump" "$top/target/native-tools/nids_dump"; do
         if [ -x "$candidate" ]; then dump=$candidate; break; fi
