@@ -105,11 +105,13 @@ public final class SynthCaptures {
         l.add(badChecksum());
         l.add(timestampsPaws());
         l.add(windowScale());
+        l.add(portReuse());
         l.add(udpCapture());
         l.add(fragUdpOrdered());
         l.add(fragUdpOverlap());
         l.add(fragUdpSameOffset());
         l.add(fragUdpContained());
+        l.add(fragUdpOdd());
         l.add(fragTcp());
         l.add(snaplenShort());
         l.add(headerOnly());
@@ -410,6 +412,22 @@ public final class SynthCaptures {
                 truth, List.of(), null);
     }
 
+    /** The same client port used again after the first connection closed, and after it was reset. */
+    static Capture portReuse() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation a = new TcpConversation(w, CLIENT, 40019, SERVER, 80).at(T0);
+        a.handshake().clientSends("first").serverSends("one").close();
+        TcpConversation b = new TcpConversation(w, CLIENT, 40019, SERVER, 80).at(a.micros()).isn(9000, 19000);
+        b.handshake().clientSends("second").serverSends("two").reset();
+        TcpConversation c = new TcpConversation(w, CLIENT, 40019, SERVER, 80).at(b.micros()).isn(29000, 39000);
+        c.handshake().clientSends("third").serverSends("three").close();
+        return new Capture("tcp-port-reuse", "tcp-port-reuse.pcap", w.bytes(), "",
+                "three connections one after the other on the same addresses and ports: closed, reset, closed",
+                List.of(new TcpTruth(a, ascii("first"), ascii("one"), "CLOSE"),
+                        new TcpTruth(b, ascii("second"), ascii("two"), "RESET"),
+                        new TcpTruth(c, ascii("third"), ascii("three"), "CLOSE")), List.of(), null);
+    }
+
     // ---- UDP ----------------------------------------------------------------
 
     static Capture udpCapture() {
@@ -533,6 +551,25 @@ public final class SynthCaptures {
                 "UDP datagrams with a fragment contained in another, arriving after it and before it, and one "
                         + "fragment covering two others",
                 List.of(), List.of(d7.truth(d7.payload()), d8.truth(d8.payload()), d9.truth(d9.payload())), null);
+    }
+
+    static Capture fragUdpOdd() {
+        Frags f = new Frags();
+        Dgram e1 = new Dgram(0x601, 5601, 48), e2 = new Dgram(0x602, 5602, 48), e3 = new Dgram(0x603, 5603, 48);
+        // the middle fragment never arrives: nothing is delivered
+        f.frag(e1, 0, 16).frag(e1, 32, 56);
+        // fragments, then the whole datagram unfragmented with the same id: the queue is dropped, the copy delivered
+        f.frag(e2, 0, 16);
+        f.w.ipPacket(f.t += 100, Packets.ipv4(CLIENT, SERVER, 17, e2.id(), 0, false, e2.payload()));
+        f.frag(e2, 16, 56);
+        // a last fragment whose end lies past 65535 bytes: refused as oversized
+        f.w.ipPacket(f.t += 100, ipFragment(CLIENT, SERVER, 17, e3.id(), concat(new byte[65528], e3.payload()),
+                65528, 65528 + 16, false));
+        f.frag(e3, 0, 56 - 8).frag(e3, 48, 56);
+        return new Capture("ipfrag-udp-odd", "ipfrag-udp-odd.pcap", f.w.bytes(), FRAG_OPTIONS,
+                "a datagram missing its middle fragment; fragments followed by an unfragmented copy with the same "
+                        + "id and then the rest; a fragment ending past 65535 bytes",
+                List.of(), List.of(e2.truth(e2.payload()), e3.truth(e3.payload())), null);
     }
 
     /** A TCP request and response, each one segment in overlapping IP fragments. */
