@@ -106,6 +106,8 @@ public final class SynthCaptures {
         l.add(timestampsPaws());
         l.add(windowScale());
         l.add(portReuse());
+        l.add(queueOverflow());
+        l.add(ipOptions());
         l.add(udpCapture());
         l.add(fragUdpOrdered());
         l.add(fragUdpOverlap());
@@ -426,6 +428,54 @@ public final class SynthCaptures {
                 List.of(new TcpTruth(a, ascii("first"), ascii("one"), "CLOSE"),
                         new TcpTruth(b, ascii("second"), ascii("two"), "RESET"),
                         new TcpTruth(c, ascii("third"), ascii("three"), "CLOSE")), List.of(), null);
+    }
+
+    /**
+     * A hole at the start of the client's data, then 270 ten-byte segments
+     * (conflicting copies) queued behind it. libnids charges each queued segment
+     * ((ip_len + 16 + 15) & ~15) + sk_buff_size = 80 + 168 = 248 bytes and empties
+     * the queue when the charge passes 65535 (NIDS_WARN_TCP_BIGQUEUE): at the 265th
+     * segment. The retransmission then covers the hole and the pruned range only,
+     * so the five segments queued after the pruning are delivered from the queue.
+     */
+    static Capture queueOverflow() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40021, SERVER, 80).at(T0);
+        c.handshake();
+        int n = 270, pruned = 265;
+        byte[] req = text(10 + 10 * n, 100), alt = text(req.length, 101);     // checksummed as sent: any bytes do
+        for (int i = 0; i < n; i++) c.clientSegment(10 + 10 * i, slice(alt, 10 + 10 * i, 20 + 10 * i));
+        c.clientSegment(0, slice(req, 0, 10));
+        int end = 10 + 10 * pruned;
+        c.clientSegment(10, slice(req, 10, end)).clientAdvance(req.length).serverAck();
+        c.serverSends(RESPONSE_HEAD).close();
+        byte[] kept = concat(slice(req, 0, end), slice(alt, end, req.length));
+        return new Capture("tcp-queue-overflow", "tcp-queue-overflow.pcap", w.bytes(), "--warn",
+                "270 out-of-order segments queued behind a hole: libnids empties the queue when it passes 64 KiB "
+                        + "of its accounting; the segments queued after that are delivered",
+                List.of(new TcpTruth(c, kept, RESPONSE_HEAD, "CLOSE")), List.of(), null);
+    }
+
+    /** Router Alert, three NOPs and EOL: an 8-byte option area (header length 28). */
+    static final byte[] IP_OPTIONS = {(byte) 0x94, 4, 0, 0, 1, 1, 1, 0};
+
+    static Capture ipOptions() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40022, SERVER, 80).at(T0).ipOptions(IP_OPTIONS);
+        c.handshake().clientSends(REQUEST).serverSends(RESPONSE_HEAD);
+        byte[] small = text(24, 110), big = text(400, 111);
+        c.ip(Packets.ipv4(CLIENT, SERVER, 17, 0x701, 0, false, IP_OPTIONS, udp(CLIENT, 5701, SERVER, 53, small)));
+        byte[] bigUdp = udp(SERVER, 53, CLIENT, 5701, big);
+        // fragmented, every fragment carrying the (copied) options, last first
+        c.ip(Packets.ipv4(SERVER, CLIENT, 17, 0x702, 208 / 8, false, IP_OPTIONS, slice(bigUdp, 208, 408)));
+        c.ip(Packets.ipv4(SERVER, CLIENT, 17, 0x702, 0, true, IP_OPTIONS, slice(bigUdp, 0, 208)));
+        c.close();
+        return new Capture("ip-options", "ip-options.pcap", w.bytes(), "--udp --ip",
+                "every IP header with 8 bytes of options (Router Alert, NOPs): a TCP conversation, a UDP "
+                        + "datagram, and a UDP datagram in two fragments",
+                List.of(new TcpTruth(c, REQUEST, RESPONSE_HEAD, "CLOSE")),
+                List.of(new UdpTruth(CLIENT, 5701, SERVER, 53, small), new UdpTruth(SERVER, 53, CLIENT, 5701, big)),
+                null);
     }
 
     // ---- UDP ----------------------------------------------------------------
