@@ -249,6 +249,7 @@ class SynthCapturesTest {
         }
         assertEquals(c.tcp().size(), expected.lines().filter(l -> l.startsWith("TCP EST ")).count(),
                 c.name() + ".expected: streams established");
+        if (!c.has("--udp")) assertTrue(c.udp().isEmpty(), c.name() + ": UDP truth without --udp");
         if (c.has("--udp")) {
             List<String> want = c.udp().stream().map(u -> u.tuple() + " " + HexFormat.of().formatHex(u.payload()))
                     .collect(Collectors.toList());
@@ -381,6 +382,22 @@ class SynthCapturesTest {
     @Test
     void fileTruncatedInsideAPacket() throws IOException {
         truncatedRun("truncated-packet", "truncated dump file; tried to read 654 captured bytes, only got 300");
+    }
+
+    @Test
+    void fileTruncatedInsideAPacketReadWithNext() throws IOException {
+        Capture c = capture("truncated-packet");
+        List<Seen> streams = prepare(c, new ArrayList<>());
+        Nids.init();
+        for (int i = 1; i <= 5; i++) assertEquals(1, Nids.next(), "packet " + i);
+        NidsException e = assertThrows(NidsException.class, Nids::next);
+        // next() leaves the session open: the streams end when the caller ends it
+        assertEquals("error reading capture '" + file(c) + "' after packet 5: " + pcapMessage(c), e.getMessage());
+        assertTrue(Nids.isOpen());
+        assertNull(streams.get(0).end);
+        Nids.exit();
+        assertEquals("EXITING", streams.get(0).end);
+        assertArrayEquals(c.tcp().get(0).toServer(), streams.get(0).toServer.toByteArray());
     }
 
     @Test
