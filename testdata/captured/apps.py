@@ -320,9 +320,12 @@ def curl_truth(args):
                 target, remaining = got, int(line.split(",")[1].split()[0])
             elif line[:1] in ("=", "<"):
                 target, remaining = None, 0
-            elif target is not None and remaining > 0 and len(line) > 6 and line[4] == ":":
+            elif target is not None and remaining > 0 and ": " in line:
+                offset, rest = line.split(": ", 1)
+                if not all(c in "0123456789abcdef" for c in offset):
+                    continue
                 k = min(16, remaining)
-                target += bytes(int(t, 16) for t in line[6:].split()[:k])
+                target += bytes(int(t, 16) for t in rest.split()[:k])
                 remaining -= k
     with open(args.truth, "a") as f:
         f.write("TCP %s %s end=CLOSE cts=%d cts_crc32=%s stc=%d stc_crc32=%s\n"
