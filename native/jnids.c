@@ -534,7 +534,7 @@ static int guarded_dispatch(int cnt, int one)
             r = JNIDS_END;
     }
     session.in_loop = 0;
-    if (r == PCAP_ERROR_BREAK || (session.stop && r >= 0))
+    if (r == PCAP_ERROR_BREAK)
         return JNIDS_STOPPED;
     if (r == PCAP_ERROR) {
         snprintf(session.error, sizeof session.error, "%s", pcap_geterr(session.pcap));
@@ -553,6 +553,8 @@ void jnids_stop(void)
     if (p)
         pcap_breakloop(p);
 }
+
+int jnids_stopped(void) { return session.stop != 0; }
 
 int jnids_getfd(void) { return session.pcap ? pcap_get_selectable_fd(session.pcap) : -1; }
 
