@@ -215,12 +215,12 @@ public final class Main implements Callable<Integer> {
                 try {
                     Nids.run();
                 } catch (RuntimeException e) {
+                    if (progress != null) progress.clear();
                     abandon(reporter);
                     throw e;
-                } finally {
-                    if (progress != null) progress.clear();
                 }
                 out.flush();
+                if (progress != null) progress.finish();
             }
         } finally {
             if (dumper != null) dumper.close();
@@ -367,10 +367,12 @@ public final class Main implements Callable<Integer> {
     static final class Versions implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            String pcap = Nids.libpcapVersion();
+            if (pcap.startsWith("libpcap version ")) pcap = pcap.substring("libpcap version ".length());
             return new String[] {
                 "jnids " + Nids.version(),
                 "libnids " + Nids.libnidsVersion(),
-                "libpcap " + Nids.libpcapVersion(),
+                "libpcap " + pcap,
             };
         }
     }

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * A one-line progress report on standard error, rewritten in place: bytes read
  * of the capture's size, rate and streams so far (packets and streams for a
  * live capture). Shown only when standard error is a terminal. Polled from an
- * IP handler, i.e. on the thread running libnids, at most five times a second.
+ * IP handler, i.e. on the thread running libnids, at most five times a second;
+ * each capture's final figures stay on the terminal as a summary.
  */
 final class Progress implements IpHandler {
     private static final long INTERVAL_NANOS = 200_000_000L;
@@ -25,6 +26,7 @@ final class Progress implements IpHandler {
     private long startNanos;
     private long lastNanos;
     private long packets;
+    private long streamsBefore;
     private boolean visible;
 
     Progress(PrintStream err, LongSupplier streams) {
@@ -47,6 +49,7 @@ final class Progress implements IpHandler {
         this.label = label;
         this.total = total;
         this.packets = 0;
+        this.streamsBefore = streams.getAsLong();
         this.startNanos = System.nanoTime();
         this.lastNanos = startNanos;
     }
@@ -57,14 +60,14 @@ final class Progress implements IpHandler {
         long now = System.nanoTime();
         if (now - lastNanos < INTERVAL_NANOS) return;
         lastNanos = now;
-        show(now);
+        show(now, false);
     }
 
-    private void show(long now) {
+    private void show(long now, boolean complete) {
         double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
         StringBuilder b = new StringBuilder(label).append(": ");
         if (total >= 0) {
-            long read = Math.max(0, Nids.bytesRead());
+            long read = complete ? total : Math.max(0, Nids.bytesRead());
             b.append(size(read)).append(" / ").append(size(total));
             if (total > 0) b.append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, read * 100 / total)));
             b.append(", ").append(size((long) (read / seconds))).append("/s");
@@ -72,14 +75,22 @@ final class Progress implements IpHandler {
             b.append(Nids.packetCount()).append(" packets");
             b.append(String.format(Locale.ROOT, ", %d:%02d", (long) seconds / 60, (long) seconds % 60));
         }
-        long n = streams.getAsLong();
+        long n = streams.getAsLong() - streamsBefore;
         b.append(", ").append(n).append(n == 1 ? " stream" : " streams");
         err.print("\r" + b + "\033[K");
         err.flush();
         visible = true;
     }
 
-    /** Erases the progress line, before other output or at the end. */
+    /** Shows the capture's final figures and leaves them on their line. */
+    void finish() {
+        show(System.nanoTime(), true);
+        err.println();
+        err.flush();
+        visible = false;
+    }
+
+    /** Erases the progress line, before other output or after a failure. */
     void clear() {
         if (visible) {
             err.print("\r\033[K");
