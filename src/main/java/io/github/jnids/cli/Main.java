@@ -149,6 +149,9 @@ public final class Main implements Callable<Integer> {
     /** libnids' default number of hosts tracked by its port-scan detection. */
     static final int SCAN_NUM_HOSTS = 256;
 
+    /** libpcap's read timeout for live captures, in milliseconds. */
+    static final int LIVE_TIMEOUT_MS = 100;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -216,9 +219,10 @@ public final class Main implements Callable<Integer> {
                     Nids.run();
                 } catch (RuntimeException e) {
                     if (progress != null) progress.clear();
-                    abandon(reporter);
+                    failed(reporter, e);
                     throw e;
                 }
+                reporter.reportOpen();
                 out.flush();
                 if (progress != null) progress.finish();
             }
@@ -237,6 +241,9 @@ public final class Main implements Callable<Integer> {
         reporter.source(iface);
         Nids.param("filename", null);
         Nids.param("device", iface);
+        // libpcap hands packets over in blocks, at the latest after this many ms: keep the
+        // report prompt and the wait at Ctrl-C short (libnids' default is 1024).
+        Nids.param("pcap_timeout", LIVE_TIMEOUT_MS);
         configure();
         try {
             Nids.init();
@@ -250,15 +257,17 @@ public final class Main implements Callable<Integer> {
             try {
                 Nids.run();
             } catch (RuntimeException e) {
-                abandon(reporter);
+                failed(reporter, e);
                 throw e;
             }
+            drain();
             try {
                 stats = Nids.getPcapStats();
             } catch (RuntimeException e) {
                 stats = null;
             }
             Nids.exit();
+            reporter.reportOpen();
             out.flush();
             if (dumper != null) dumper.close();
         } finally {
@@ -278,6 +287,37 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * After a stop: processes the packets libpcap had captured but not yet handed over
+     * (counted as received, they would be missing from the report). libpcap hands a
+     * block over at the latest {@link #LIVE_TIMEOUT_MS} after its first packet, but waits
+     * for ever when nothing arrives, so a timer ends the draining.
+     */
+    private static void drain() {
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(LIVE_TIMEOUT_MS * 5 / 2);
+            } catch (InterruptedException e) {
+                return;
+            }
+            over.set(true);
+            Nids.stop();
+        }, "jnids-drain");
+        timer.setDaemon(true);
+        timer.start();
+        try {
+            while (!over.get()) Nids.dispatch(-1);
+        } finally {
+            timer.interrupt();
+            try {
+                timer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Registers the handlers once; they survive init() and exit() for every session of this run. */
     private void register(Reporter reporter, Progress progress) {
         Nids.registerTcp(reporter);
@@ -294,8 +334,19 @@ public final class Main implements Callable<Integer> {
         if (noChecksum) Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
     }
 
-    /** After a failure inside run(): ends the session without reporting its open streams. */
-    private static void abandon(Reporter reporter) {
+    /**
+     * After a failure inside run(): when libnids could not read on (a damaged capture), reports
+     * the streams open at that point, as libnids ended the session; after the command's own
+     * failure (writing a dump file or standard output) reports nothing more. Ends the session.
+     */
+    private static void failed(Reporter reporter, RuntimeException e) {
+        if (find(e, CliFailure.class) == null && find(e, CliFailure.OutputClosed.class) == null) {
+            try {
+                reporter.reportOpen();
+            } catch (RuntimeException ignored) {
+                // the first failure is the one reported
+            }
+        }
         reporter.silence();
         try {
             if (Nids.isOpen()) Nids.exit();

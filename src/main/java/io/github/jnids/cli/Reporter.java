@@ -35,10 +35,14 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     private long datagrams;
     private long warningCount;
     private boolean silent;
+    private long established;
+    /** Streams still open when the session ended, reported together by {@link #reportOpen()}. */
+    private final java.util.List<Flow> open = new java.util.ArrayList<>();
 
     /** What the command keeps per stream, in {@link TcpStream#user(Object)}. */
     private static final class Flow {
         final Tuple4 addr;
+        final long seq;
         final double firstTs;
         double lastTs;
         long cts;
@@ -46,8 +50,9 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         Dumper.Sink ctsSink;
         Dumper.Sink stcSink;
 
-        Flow(Tuple4 addr, double ts) {
+        Flow(Tuple4 addr, long seq, double ts) {
             this.addr = addr;
+            this.seq = seq;
             this.firstTs = ts;
             this.lastTs = ts;
         }
@@ -69,6 +74,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     /** Stops all output: after a failure, open streams are not reported. */
     void silence() {
         silent = true;
+        open.clear();
     }
 
     long streams() {
@@ -89,7 +95,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         int state = tcp.nidsState();
         switch (state) {
             case Nids.NIDS_JUST_EST -> {
-                Flow flow = new Flow(tcp.addr(), Nids.getPktTs());
+                Flow flow = new Flow(tcp.addr(), established++, Nids.getPktTs());
                 if (dumper != null) {
                     Tuple4 a = flow.addr;
                     flow.ctsSink = dumper.sink(a.src(), a.sport(), a.dst(), a.dport());
@@ -123,19 +129,40 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                     dumper.close(flow.stcSink);
                 }
                 streams++;
-                report(flow, state);
+                if (state == Nids.NIDS_EXITING) {
+                    open.add(flow);
+                } else {
+                    report(flow, state);
+                }
             }
             default -> { }
         }
     }
 
-    private static Flow flow(TcpStream tcp) {
+    private Flow flow(TcpStream tcp) {
         Object user = tcp.user();
         if (user instanceof Flow f) return f;
         // Not seen established by this handler (cannot happen with libnids' callbacks); start now.
-        Flow f = new Flow(tcp.addr(), Nids.getPktTs());
+        Flow f = new Flow(tcp.addr(), established++, Nids.getPktTs());
         tcp.user(f);
         return f;
+    }
+
+    /**
+     * Reports the streams still open when the session ended, in the order they were
+     * established: libnids hands them over in the order of its hash table, which is
+     * seeded at random.
+     */
+    void reportOpen() {
+        if (open.isEmpty()) return;
+        open.sort(java.util.Comparator.comparingLong(f -> f.seq));
+        try {
+            if (!silent) {
+                for (Flow f : open) report(f, Nids.NIDS_EXITING);
+            }
+        } finally {
+            open.clear();
+        }
     }
 
     /** The last {@code n} bytes of the half stream's buffer: the ones that just arrived. */
