@@ -99,6 +99,36 @@ public final class Packets {
         return b;
     }
 
+    /** An Ethernet frame padded with zeros to the 60-byte minimum, as NICs send short datagrams. */
+    public static byte[] ethernetPadded(byte[] ipDatagram) {
+        byte[] f = ethernet(ipDatagram);
+        return f.length >= 60 ? f : java.util.Arrays.copyOf(f, 60);
+    }
+
+    /**
+     * Splits an IP payload (a UDP or TCP segment) into IPv4 fragments of at most
+     * {@code chunk} payload bytes (a multiple of 8), in order.
+     */
+    public static java.util.List<byte[]> fragments(String src, String dst, int protocol, int id, byte[] payload,
+                                                   int chunk) {
+        if (chunk % 8 != 0) throw new IllegalArgumentException("chunk must be a multiple of 8");
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (int off = 0; off < payload.length; off += chunk) {
+            int n = Math.min(chunk, payload.length - off);
+            out.add(ipv4(src, dst, protocol, id, off / 8, off + n < payload.length,
+                    java.util.Arrays.copyOfRange(payload, off, off + n)));
+        }
+        return out;
+    }
+
+    /** A copy of a TCP or UDP segment with its checksum made wrong. */
+    public static byte[] corruptChecksum(byte[] segment, int protocol) {
+        byte[] c = segment.clone();
+        int at = protocol == 6 ? 16 : 6;
+        c[at] ^= 0x5a;
+        return c;
+    }
+
     /** An IPv4 datagram; {@code fragOffset} in 8-byte units, {@code moreFragments} sets MF. */
     public static byte[] ipv4(String src, String dst, int protocol, int id, int fragOffset, boolean moreFragments,
                               byte[] payload) {

@@ -28,6 +28,8 @@ public final class TcpConversation {
     private int clientShift = -1, serverShift = -1;
     private boolean timestamps;
     private long clientTsvalOnce = -1, serverTsvalOnce = -1, lastClientTsval, lastServerTsval;
+    private boolean badChecksums;
+    private long step = 100;
 
     public TcpConversation(CaptureWriter out, String client, int cport, String server, int sport) {
         this.out = out;
@@ -37,7 +39,7 @@ public final class TcpConversation {
         this.sport = sport;
     }
 
-    /** Sets the clock: the next packet is 100 microseconds after {@code micros}. */
+    /** Sets the clock: the next packet is one step (100 microseconds unless set) after {@code micros}. */
     public TcpConversation at(long micros) {
         this.micros = micros;
         return this;
@@ -49,6 +51,13 @@ public final class TcpConversation {
         return this;
     }
 
+    /** Microseconds between consecutive packets (100 unless set). */
+    public TcpConversation step(long micros) {
+        this.step = micros;
+        return this;
+    }
+
+    /** The timestamp of the last packet written, in microseconds since the epoch. */
     public long micros() {
         return micros;
     }
@@ -124,15 +133,22 @@ public final class TcpConversation {
         return this;
     }
 
+    /** From now on, writes TCP segments with wrong checksums (as captured on a host with checksum offload). */
+    public TcpConversation badChecksums(boolean on) {
+        this.badChecksums = on;
+        return this;
+    }
+
     private void emit(boolean fromClient, long seq, long ack, int flags, int urg, byte[] data) {
         byte[] seg = segment(fromClient, seq, ack, flags, urg, data);
+        if (badChecksums) seg = corruptChecksum(seg, 6);
         ip(fromClient ? ipv4(client, server, 6, 1, 0, false, ipOptions, seg)
                 : ipv4(server, client, 6, 1, 0, false, ipOptions, seg));
     }
 
     /** Sends a ready-made IP datagram (e.g. a fragment) at the next tick. */
     public TcpConversation ip(byte[] ipDatagram) {
-        micros += 100;
+        micros += step;
         out.ipPacket(micros, ipDatagram);
         return this;
     }
