@@ -385,6 +385,12 @@ class SynthCapturesTest {
     }
 
     @Test
+    void pcapngWithASecondLinkTypeFailsWhereItStarts() throws IOException {
+        truncatedRun("pcapng-mixed-linktypes",
+                "an interface has a type 101 different from the type of the first interface");
+    }
+
+    @Test
     void fileTruncatedInsideAPacketReadWithNext() throws IOException {
         Capture c = capture("truncated-packet");
         List<Seen> streams = prepare(c, new ArrayList<>());

@@ -52,7 +52,7 @@ public final class SynthCaptures {
     /**
      * One capture file. {@code error} is null for a capture libnids reads to its
      * end, else what goes wrong: {@code not-a-capture}, {@code linktype},
-     * {@code truncated}.
+     * {@code truncated} (a read error after some packets).
      */
     public record Capture(String name, String file, byte[] bytes, String options, String summary,
                           List<TcpTruth> tcp, List<UdpTruth> udp, String error) {
@@ -697,6 +697,16 @@ public final class SynthCaptures {
         l.add(new Capture("truncated-record-header", "truncated-record-header.pcap", slice(whole, 0, cut + 10), "",
                 "the same conversation cut 10 bytes into the sixth packet's record header",
                 List.of(new TcpTruth(c, REQUEST, new byte[0], "EXITING")), List.of(), "truncated"));
+
+        // pcapng: a second interface of another link type after the first packets; libpcap refuses it there
+        PcapngWriter m = new PcapngWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation mc = new TcpConversation(m, CLIENT, 40042, SERVER, 80).at(T0);
+        mc.handshake().clientSends(REQUEST);
+        m.addInterface(PcapWriter.LINKTYPE_RAW, 262144);
+        m.packet(1, mc.micros() + 100, ipv4(SERVER, CLIENT, 17, udp(SERVER, 53, CLIENT, 5353, DNS_ANSWER)));
+        l.add(new Capture("pcapng-mixed-linktypes", "pcapng-mixed-linktypes.pcapng", m.bytes(), "",
+                "a pcapng file whose second interface (raw IP) follows five Ethernet packets",
+                List.of(new TcpTruth(mc, REQUEST, new byte[0], "EXITING")), List.of(), "truncated"));
         return l;
     }
 }
