@@ -6,6 +6,7 @@
 #
 # Output (gitignored) goes to native/fuzz/build/:
 #   fuzz_capture, fuzz_linktypes     libFuzzer binaries (ASan + UBSan)
+#   regress                          the hostile-capture regression runner (ASan)
 #   soak                             the replay soak (optimised, no sanitizers)
 #   cov/fuzz_capture, cov/fuzz_linktypes   coverage-instrumented replayers
 #
@@ -65,6 +66,8 @@ build_variant asan "$SAN -fsanitize=fuzzer-no-link"
 for h in fuzz_capture fuzz_linktypes; do
     link_harness asan $h "$SAN -fsanitize=fuzzer" "$OUT/$h"
 done
+# The regression runner over testdata/hostile (see regress.c).
+link_harness asan regress "$SAN" "$OUT/regress"
 
 if [ "${JNIDS_FUZZ_COV:-1}" != 0 ]; then
     COV="-g -O0 -fprofile-instr-generate -fcoverage-mapping"

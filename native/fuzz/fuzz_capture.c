@@ -20,9 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     fz_configure(flags, p);
+    if (fz_before_init)
+        fz_before_init();
     if (nids_init()) {
         fz_register();
-        while (pcap_dispatch(p, -1, (pcap_handler)nids_pcap_handler, NULL) > 0)
+        if (fz_after_init)
+            fz_after_init();
+        while (pcap_dispatch(p, -1, fz_exact_handler, NULL) > 0)
             ;
         nids_exit();
     }

@@ -128,6 +128,22 @@ static void fz_no_mem(char *where)
     abort();
 }
 
+/* Hooks for the regression runner (regress.c): run after fz_configure()
+ * and after nids_init() plus fz_register(). */
+static void (*fz_before_init)(void);
+static void (*fz_after_init)(void);
+
+/* Hands a packet to libnids from a buffer of exactly its captured length,
+ * so that a read past caplen is caught (libpcap's own buffer is larger). */
+static void fz_exact_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_char *data)
+{
+    struct pcap_pkthdr h = *hdr;
+    u_char *copy = malloc(h.caplen ? h.caplen : 1);
+    memcpy(copy, data, h.caplen);
+    nids_pcap_handler(user, &h, copy);
+    free(copy);
+}
+
 static struct nids_chksum_ctl fz_all_nets = { 0, 0, NIDS_DONT_CHKSUM, 0 };
 
 /* Sets libnids' parameters for one run; call before nids_init(). */
