@@ -133,6 +133,9 @@ int jnids_dispatch(int cnt);
 int jnids_next(void);
 /* Safe from any thread, and from inside a handler. */
 void jnids_stop(void);
+/* Whether the running (or last) loop call was asked to stop; a loop call that
+ * processed packets before the stop returns their count, not JNIDS_STOPPED. */
+int jnids_stopped(void);
 int jnids_getfd(void);
 /* Fills recv, drop, ifdrop; returns 0, or -1 with a message in jnids_error(). */
 int jnids_stats(int64_t *out3);

@@ -480,6 +480,9 @@ public static native int jnids_dispatch(int cnt);
 public static native int jnids_next();
 /* Safe from any thread, and from inside a handler. */
 public static native void jnids_stop();
+/* Whether the running (or last) loop call was asked to stop; a loop call that
+ * processed packets before the stop returns their count, not JNIDS_STOPPED. */
+public static native int jnids_stopped();
 public static native int jnids_getfd();
 /* Fills recv, drop, ifdrop; returns 0, or -1 with a message in jnids_error(). */
 public static native int jnids_stats(@Cast("int64_t*") LongPointer out3);

@@ -18,7 +18,8 @@ import org.bytedeco.javacpp.tools.InfoMapper;
     value = @Platform(
         value = "linux-x86_64",
         include = {"nids.h", "jnids.h"},
-        link = {"jnidshelpers", "nids", "pcap"}))
+        // JavaCPP passes these to the linker in reverse order.
+        link = {"pcap", "nids", "jnidshelpers"}))
 public class nids implements InfoMapper {
     @Override
     public void map(InfoMap infoMap) {

@@ -1,0 +1,172 @@
+package io.github.jnids;
+
+import static io.github.jnids.global.nids.*;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One direction of a TCP stream: libnids' {@code struct half_stream}, as
+ * pynids' {@code tcp.client} and {@code tcp.server}. {@code client} holds what
+ * the client receives (server to client bytes), {@code server} what the server
+ * receives.
+ *
+ * <pre>{@code
+ * Nids.registerTcp(tcp -> {
+ *     switch (tcp.nidsState()) {
+ *         case Nids.NIDS_JUST_EST -> tcp.server().collect(true);
+ *         case Nids.NIDS_DATA -> System.out.print(new String(tcp.server().data(), StandardCharsets.ISO_8859_1));
+ *         default -> { }
+ *     }
+ * });
+ * }</pre>
+ *
+ * Valid only during the callback that received its {@link TcpStream}; any use
+ * afterwards throws {@link IllegalStateException}.
+ */
+public final class HalfStream {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
+
+    private final TcpStream stream;
+    private final ByteBuffer box;
+    private final int base;
+    private final boolean isClient;
+    private int collectDelta;
+    private int collectUrgDelta;
+    private ByteBuffer handedOut;
+
+    HalfStream(TcpStream stream, ByteBuffer box, int firstSlot, boolean isClient) {
+        this.stream = stream;
+        this.box = box;
+        this.base = firstSlot * 8;
+        this.isClient = isClient;
+    }
+
+    private int slot(int field) {
+        return (int) box.getLong(base + field * 8);
+    }
+
+    /** libnids' TCP state of this side ({@code TCP_ESTABLISHED}, {@code TCP_CLOSE}, ...). */
+    public int state() {
+        stream.check();
+        return slot(JNIDS_HALF_STATE);
+    }
+
+    /** Whether some handler asked for this direction's data. */
+    public boolean collect() {
+        stream.check();
+        return slot(JNIDS_HALF_COLLECT) > 0;
+    }
+
+    /**
+     * Asks for (or stops asking for) this direction's data. As libnids' idiom
+     * {@code collect++} / {@code collect--}: it counts once per handler call,
+     * so handlers sharing a stream do not undo each other.
+     */
+    public void collect(boolean on) {
+        stream.check();
+        collectDelta = adjust(JNIDS_HALF_COLLECT, collectDelta, on);
+    }
+
+    /** Whether some handler asked for this direction's urgent data. */
+    public boolean collectUrg() {
+        stream.check();
+        return slot(JNIDS_HALF_COLLECT_URG) > 0;
+    }
+
+    /** Asks for (or stops asking for) urgent data, counted like {@link #collect(boolean)}. */
+    public void collectUrg(boolean on) {
+        stream.check();
+        collectUrgDelta = adjust(JNIDS_HALF_COLLECT_URG, collectUrgDelta, on);
+    }
+
+    /** Applies collect(on) to a counter; returns this handler call's net change to it. */
+    private int adjust(int field, int delta, boolean on) {
+        int current = slot(field);
+        int change;
+        if (on) {
+            change = delta == 1 ? 0 : 1 - delta;
+        } else {
+            change = delta == 1 ? -1 : (delta == 0 && current > 0 ? -1 : 0);
+        }
+        if (change == 0) return delta;
+        int next = Math.max(0, Math.min(127, current + change));
+        box.putLong(base + field * 8, next);
+        return delta + (next - current);
+    }
+
+    /** Bytes of this direction seen so far (the stream offset of the end of {@link #data()}). */
+    public int count() {
+        stream.check();
+        return slot(JNIDS_HALF_COUNT);
+    }
+
+    /** Bytes discarded so far: {@link #data()} starts at this stream offset. */
+    public int offset() {
+        stream.check();
+        return slot(JNIDS_HALF_OFFSET);
+    }
+
+    /** Bytes that arrived since the previous callback; they end {@link #data()}. */
+    public int countNew() {
+        stream.check();
+        return slot(JNIDS_HALF_COUNT_NEW);
+    }
+
+    /** 1 when an urgent byte arrived ({@link #urgdata()}), else 0. */
+    public int countNewUrg() {
+        stream.check();
+        return slot(JNIDS_HALF_COUNT_NEW_URG);
+    }
+
+    /** The last urgent byte. */
+    public byte urgdata() {
+        stream.check();
+        return (byte) slot(JNIDS_HALF_URGDATA);
+    }
+
+    /** A copy of the bytes libnids holds for this direction: {@code count() - offset()} of them. */
+    public byte[] data() {
+        ByteBuffer b = dataBuffer();
+        byte[] copy = new byte[b.remaining()];
+        b.get(b.position(), copy);
+        return copy;
+    }
+
+    /**
+     * The same bytes as {@link #data()}, as a read-only view of libnids' buffer:
+     * no copy. Valid during this callback only; afterwards its limit is 0.
+     */
+    public ByteBuffer dataBuffer() {
+        stream.check();
+        long address = box.getLong(base + JNIDS_HALF_DATA * 8);
+        int held = slot(JNIDS_HALF_COUNT) - slot(JNIDS_HALF_OFFSET);
+        if (address == 0 || held <= 0) return EMPTY;
+        int capacity = Math.max(held, slot(JNIDS_HALF_BUFSIZE));
+        StreamState.BufferCache cache = stream.bufferCache(isClient);
+        ByteBuffer view = cache.view(address, capacity);
+        view.clear().limit(held);
+        handedOut = view;
+        return view;
+    }
+
+    /** Called as a handler call begins. */
+    void enter() {
+        collectDelta = 0;
+        collectUrgDelta = 0;
+    }
+
+    /** Called as a handler call ends: views handed out stop showing native memory. */
+    void leave() {
+        if (handedOut != null) {
+            handedOut.limit(0);
+            handedOut = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        if (!stream.isValid()) return "HalfStream[invalid: used after its callback]";
+        return "HalfStream[state=" + state() + ", collect=" + collect() + ", count=" + count()
+                + ", offset=" + offset() + ", countNew=" + countNew() + "]";
+    }
+}

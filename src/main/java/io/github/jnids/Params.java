@@ -1,0 +1,177 @@
+package io.github.jnids;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.bytedeco.javacpp.BytePointer;
+
+import io.github.jnids.global.nids;
+
+/**
+ * libnids' {@code nids_params} under pynids' names. Strings are copied into
+ * native memory owned here, and freed when replaced.
+ */
+final class Params {
+    enum Type { INT, FLAG, STRING, FILTER }
+
+    /** Every parameter; {@code fixedWhileOpen} ones are read by libnids when a session starts. */
+    enum Param {
+        DEVICE(Type.STRING, true), FILENAME(Type.STRING, true), PCAP_FILTER(Type.STRING, true),
+        N_TCP_STREAMS(Type.INT, true), N_HOSTS(Type.INT, true), SK_BUFF_SIZE(Type.INT, false),
+        DEV_ADDON(Type.INT, false), SYSLOG_LEVEL(Type.INT, false), SCAN_NUM_HOSTS(Type.INT, true),
+        SCAN_NUM_PORTS(Type.INT, false), SCAN_DELAY(Type.INT, false), PROMISC(Type.FLAG, true),
+        ONE_LOOP_LESS(Type.FLAG, false), PCAP_TIMEOUT(Type.INT, true), TCP_WORKAROUNDS(Type.FLAG, false),
+        TCP_FLOW_TIMEOUT(Type.INT, false), MULTIPROC(Type.FLAG, true), QUEUE_LIMIT(Type.INT, false),
+        IP_FILTER(Type.FILTER, false);
+
+        final Type type;
+        final boolean fixedWhileOpen;
+
+        Param(Type type, boolean fixedWhileOpen) {
+            this.type = type;
+            this.fixedWhileOpen = fixedWhileOpen;
+        }
+
+        String pynidsName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    static final String NAMES = Arrays.stream(Param.values()).map(Param::pynidsName)
+            .collect(Collectors.joining(", "));
+
+    private final nids.nids_prm prm = nids.nids_params();
+    private final Map<Param, String> strings = new EnumMap<>(Param.class);
+    private final Map<Param, BytePointer> nativeStrings = new EnumMap<>(Param.class);
+    private final PacketDispatcher packets;
+
+    Params(PacketDispatcher packets) {
+        this.packets = packets;
+    }
+
+    static Param lookup(String name) {
+        if (name == null) throw new IllegalArgumentException("parameter name is null; valid names: " + NAMES);
+        for (Param p : Param.values()) {
+            if (p.pynidsName().equals(name)) return p;
+        }
+        throw new IllegalArgumentException("unknown parameter '" + name + "'; valid names: " + NAMES);
+    }
+
+    Object get(Param p) {
+        return switch (p) {
+            case DEVICE, FILENAME, PCAP_FILTER -> strings.get(p);
+            case IP_FILTER -> packets.ipFilter;
+            case N_TCP_STREAMS -> prm.n_tcp_streams();
+            case N_HOSTS -> prm.n_hosts();
+            case SK_BUFF_SIZE -> prm.sk_buff_size();
+            case DEV_ADDON -> prm.dev_addon();
+            case SYSLOG_LEVEL -> prm.syslog_level();
+            case SCAN_NUM_HOSTS -> prm.scan_num_hosts();
+            case SCAN_NUM_PORTS -> prm.scan_num_ports();
+            case SCAN_DELAY -> prm.scan_delay();
+            case PROMISC -> prm.promisc();
+            case ONE_LOOP_LESS -> prm.one_loop_less();
+            case PCAP_TIMEOUT -> prm.pcap_timeout();
+            case TCP_WORKAROUNDS -> prm.tcp_workarounds();
+            case TCP_FLOW_TIMEOUT -> prm.tcp_flow_timeout();
+            case MULTIPROC -> prm.multiproc();
+            case QUEUE_LIMIT -> prm.queue_limit();
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    void set(Param p, Object value) {
+        switch (p.type) {
+            case STRING -> setString(p, asString(p, value));
+            case FILTER -> {
+                if (value != null && !(value instanceof Predicate)) throw wrongType(p, value, "a Predicate<ByteBuffer> (or null)");
+                packets.ipFilter = (Predicate<ByteBuffer>) value;
+                nids.jnids_listen(4, value == null ? 0 : 1);
+            }
+            case INT, FLAG -> setInt(p, asInt(p, value));
+        }
+    }
+
+    private void setInt(Param p, int v) {
+        switch (p) {
+            case N_TCP_STREAMS -> prm.n_tcp_streams(nonNegative(p, v));
+            case N_HOSTS -> prm.n_hosts(nonNegative(p, v));
+            case SK_BUFF_SIZE -> prm.sk_buff_size(nonNegative(p, v));
+            case DEV_ADDON -> prm.dev_addon(atLeast(p, v, -1));
+            case SYSLOG_LEVEL -> prm.syslog_level(v);
+            case SCAN_NUM_HOSTS -> prm.scan_num_hosts(nonNegative(p, v));
+            case SCAN_NUM_PORTS -> prm.scan_num_ports(nonNegative(p, v));
+            case SCAN_DELAY -> prm.scan_delay(nonNegative(p, v));
+            case PROMISC -> prm.promisc(v);
+            case ONE_LOOP_LESS -> prm.one_loop_less(v);
+            case PCAP_TIMEOUT -> prm.pcap_timeout(nonNegative(p, v));
+            case TCP_WORKAROUNDS -> prm.tcp_workarounds(v);
+            case TCP_FLOW_TIMEOUT -> prm.tcp_flow_timeout(nonNegative(p, v));
+            case MULTIPROC -> {
+                if (v != 0) {
+                    throw new IllegalArgumentException("multiproc cannot be enabled: jnids' libnids is built "
+                            + "without glib threads; run handlers on your own executor instead");
+                }
+                prm.multiproc(0);
+            }
+            case QUEUE_LIMIT -> prm.queue_limit(nonNegative(p, v));
+            default -> throw new IllegalStateException(p.name());
+        }
+    }
+
+    private void setString(Param p, String value) {
+        BytePointer copy = value == null ? null : new BytePointer(value);
+        switch (p) {
+            case DEVICE -> prm.device(copy);
+            case FILENAME -> prm.filename(copy);
+            case PCAP_FILTER -> prm.pcap_filter(copy);
+            default -> throw new IllegalStateException(p.name());
+        }
+        BytePointer old = copy == null ? nativeStrings.remove(p) : nativeStrings.put(p, copy);
+        if (old != null) old.close();
+        if (value == null) strings.remove(p); else strings.put(p, value);
+    }
+
+    private static String asString(Param p, Object value) {
+        if (value == null || value instanceof String) {
+            String s = (String) value;
+            if (s != null && s.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("parameter '" + p.pynidsName() + "' must not contain a NUL character");
+            }
+            return s;
+        }
+        throw wrongType(p, value, "a String (or null)");
+    }
+
+    private static int asInt(Param p, Object value) {
+        if (value instanceof Boolean b && p.type == Type.FLAG) return b ? 1 : 0;
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).intValue();
+        }
+        if (value instanceof Long l) {
+            if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("parameter '" + p.pynidsName() + "' = " + l + " does not fit in an int");
+            }
+            return l.intValue();
+        }
+        throw wrongType(p, value, p.type == Type.FLAG ? "an Integer or a Boolean" : "an Integer");
+    }
+
+    private static IllegalArgumentException wrongType(Param p, Object value, String expected) {
+        return new IllegalArgumentException("parameter '" + p.pynidsName() + "' takes " + expected + ", not "
+                + (value == null ? "null" : value.getClass().getName() + " " + value));
+    }
+
+    private static int nonNegative(Param p, int v) {
+        return atLeast(p, v, 0);
+    }
+
+    private static int atLeast(Param p, int v, int min) {
+        if (v < min) throw new IllegalArgumentException("parameter '" + p.pynidsName() + "' must be >= " + min + ", not " + v);
+        return v;
+    }
+}

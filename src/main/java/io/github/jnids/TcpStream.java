@@ -1,0 +1,160 @@
+package io.github.jnids;
+
+import static io.github.jnids.global.nids.*;
+
+import java.nio.ByteBuffer;
+
+import io.github.jnids.global.nids;
+
+/**
+ * A TCP stream as a handler sees it: libnids' {@code struct tcp_stream}, as
+ * pynids' {@code tcp} object.
+ *
+ * <pre>{@code
+ * Nids.registerTcp(tcp -> {
+ *     if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
+ *         tcp.client().collect(true);
+ *         tcp.server().collect(true);
+ *     } else if (tcp.nidsState() == Nids.NIDS_DATA) {
+ *         tcp.discard(0);   // keep everything: data() grows with the stream
+ *     } else {
+ *         System.out.println(tcp.addr() + " CTS " + tcp.server().count() + " STC " + tcp.client().count());
+ *     }
+ * });
+ * }</pre>
+ *
+ * <p>A handler gets the same {@code TcpStream} object on every call: it is a
+ * view of the stream being reported, valid only until the handler returns.
+ * Using it afterwards throws {@link IllegalStateException}; per-stream data
+ * belongs in {@link #user(Object)}.
+ */
+public final class TcpStream {
+    private final ByteBuffer box;
+    private final HalfStream client;
+    private final HalfStream server;
+    private StreamState state;
+    private StreamState.Listener listener;
+    private boolean valid;
+
+    TcpStream(ByteBuffer box) {
+        this.box = box;
+        this.client = new HalfStream(this, box, JNIDS_TCP_CLIENT, true);
+        this.server = new HalfStream(this, box, JNIDS_TCP_SERVER, false);
+    }
+
+    void enter(StreamState state, StreamState.Listener listener) {
+        this.state = state;
+        this.listener = listener;
+        this.valid = true;
+        client.enter();
+        server.enter();
+    }
+
+    void leave() {
+        valid = false;
+        client.leave();
+        server.leave();
+        state = null;
+        listener = null;
+    }
+
+    boolean isValid() {
+        return valid;
+    }
+
+    void check() {
+        if (!valid) {
+            throw new IllegalStateException(
+                    "TcpStream used after its callback returned; keep per-stream data with tcp.user(...) instead");
+        }
+    }
+
+    StreamState.BufferCache bufferCache(boolean isClient) {
+        return isClient ? state.client : state.server;
+    }
+
+    /** The stream's addresses; {@code src} is the client. */
+    public Tuple4 addr() {
+        check();
+        Tuple4 a = state.addr;
+        if (a == null) {
+            a = new Tuple4(Tuple4.ipv4((int) box.getLong(JNIDS_TCP_SADDR * 8)),
+                    (int) box.getLong(JNIDS_TCP_SPORT * 8),
+                    Tuple4.ipv4((int) box.getLong(JNIDS_TCP_DADDR * 8)),
+                    (int) box.getLong(JNIDS_TCP_DPORT * 8));
+            state.addr = a;
+        }
+        return a;
+    }
+
+    /** Why the handler is called: {@link Nids#NIDS_JUST_EST}, {@link Nids#NIDS_DATA}, ... */
+    public int nidsState() {
+        check();
+        return (int) box.getLong(JNIDS_TCP_STATE * 8);
+    }
+
+    /** What the client receives: server to client data. */
+    public HalfStream client() {
+        check();
+        return client;
+    }
+
+    /** What the server receives: client to server data. */
+    public HalfStream server() {
+        check();
+        return server;
+    }
+
+    /**
+     * Keeps all but the first {@code n} of the bytes delivered now, so that they
+     * are delivered again, followed by new ones, at the next callback (libnids'
+     * {@code nids_discard}). {@code discard(0)} keeps everything.
+     */
+    public void discard(int n) {
+        check();
+        if (n < 0) throw new IllegalArgumentException("discard(" + n + "): the byte count must be >= 0");
+        long previous = box.getLong(JNIDS_TCP_DISCARD * 8);
+        if (previous < 0 || n < previous) box.putLong(JNIDS_TCP_DISCARD * 8, n);
+    }
+
+    /**
+     * Resets the connection: a forged RST to each end, sent on a raw socket
+     * (needs root or CAP_NET_RAW). Meaningful on live captures.
+     *
+     * @throws NidsException when the segments cannot be sent
+     */
+    public void kill() {
+        check();
+        if (nids.jnids_kill_current() != 0) {
+            throw new NidsException("kill() failed: " + nids.jnids_error().getString());
+        }
+    }
+
+    /** This handler's object for this stream, or null: libnids' per-listener {@code param}. */
+    public Object user() {
+        check();
+        return listener == null ? null : listener.user;
+    }
+
+    /** Keeps an object with this stream for this handler; dropped when the stream ends. */
+    public void user(Object value) {
+        check();
+        if (listener != null) listener.user = value;
+    }
+
+    /**
+     * The raw libnids structure, for what the facade does not cover. Valid, like
+     * this object, only during the callback.
+     */
+    public nids.tcp_stream raw() {
+        check();
+        long address = box.getLong(JNIDS_TCP_STREAM * 8);
+        return new nids.tcp_stream(new RawMemory(address, org.bytedeco.javacpp.Loader.sizeof(nids.tcp_stream.class)));
+    }
+
+    @Override
+    public String toString() {
+        if (!valid) return "TcpStream[invalid: used after its callback]";
+        return "TcpStream[" + addr() + ", nidsState=" + nidsState() + "]";
+    }
+}

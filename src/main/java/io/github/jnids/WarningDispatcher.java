@@ -1,0 +1,98 @@
+package io.github.jnids;
+
+import static io.github.jnids.global.nids.*;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.jnids.global.nids;
+
+/**
+ * Turns libnids' syslog hook into {@link NidsWarning} events: to the registered
+ * handlers, or to {@link System.Logger} {@code io.github.jnids} when there are none.
+ */
+final class WarningDispatcher extends nids.jnids_warning_upcall {
+    private static final System.Logger LOG = System.getLogger("io.github.jnids");
+    private static final int NIDS_WARN_IP = 1, NIDS_WARN_TCP = 2, NIDS_WARN_UDP = 3, NIDS_WARN_SCAN = 4;
+
+    final HandlerList<WarningHandler> handlers = new HandlerList<>(on -> { });
+    private final ByteBuffer box = PacketDispatcher.box(jnids_warning_box(), JNIDS_PKT_BOX_SLOTS);
+    private final ByteBuffer probes = RawMemory.view(jnids_stage(4), 8L * 3 * JNIDS_SCAN_MAX);
+    private final String[] messages;
+
+    WarningDispatcher() {
+        List<String> m = new ArrayList<>();
+        for (int i = 0; i <= 9; i++) {
+            m.add(nids_warnings(i).getString());
+        }
+        messages = m.toArray(new String[0]);
+    }
+
+    @Override
+    public int call(int type, int errnum) {
+        try {
+            NidsWarning w = read(type, errnum);
+            HandlerList.Entry<WarningHandler>[] list = handlers.snapshot();
+            if (list.length == 0) {
+                LOG.log(System.Logger.Level.WARNING, "libnids: {0}", w);
+                return 0;
+            }
+            Session.enterHandler();
+            try {
+                for (HandlerList.Entry<WarningHandler> e : list) {
+                    e.handler.accept(w);
+                    if (Session.stopRequested()) break;
+                }
+            } finally {
+                Session.leaveHandler();
+            }
+            return Session.stopRequested() ? 1 : 0;
+        } catch (Throwable t) {
+            return Session.handlerFailed(t);
+        }
+    }
+
+    private int slot(int index) {
+        return (int) box.getLong(index * 8);
+    }
+
+    private NidsWarning read(int type, int errnum) {
+        NidsWarning.Kind kind = switch (type) {
+            case NIDS_WARN_IP -> NidsWarning.Kind.IP;
+            case NIDS_WARN_TCP -> NidsWarning.Kind.TCP;
+            case NIDS_WARN_UDP -> NidsWarning.Kind.UDP;
+            case NIDS_WARN_SCAN -> NidsWarning.Kind.SCAN;
+            default -> NidsWarning.Kind.IP;
+        };
+        String src = Tuple4.ipv4(slot(JNIDS_PKT_SADDR));
+        if (kind == NidsWarning.Kind.SCAN) {
+            int n = slot(JNIDS_PKT_SCAN_COUNT);
+            List<ScanProbe> list = new ArrayList<>(n);
+            int flagsAnd = 0xff, flagsOr = 0;
+            for (int i = 0; i < n; i++) {
+                int flags = (int) probes.getLong((3 * i + 2) * 8);
+                list.add(new ScanProbe(Tuple4.ipv4((int) probes.getLong(3 * i * 8)),
+                        (int) probes.getLong((3 * i + 1) * 8), flags));
+                flagsAnd &= flags;
+                flagsOr |= flags;
+            }
+            return new NidsWarning(kind, 0, "Scan from " + src + ", " + scanType(n, flagsAnd, flagsOr),
+                    src, 0, null, 0, list);
+        }
+        String message = errnum >= 0 && errnum < messages.length ? messages[errnum] : "Unknown warning number " + errnum;
+        return new NidsWarning(kind, errnum, message, src, slot(JNIDS_PKT_SPORT),
+                Tuple4.ipv4(slot(JNIDS_PKT_DADDR)), slot(JNIDS_PKT_DPORT), List.of());
+    }
+
+    /** libnids' own naming of a scan from the probes' TCP flags. */
+    private static String scanType(int n, int flagsAnd, int flagsOr) {
+        if (n == 0 || flagsAnd != flagsOr) return "various flags";
+        return switch (flagsAnd) {
+            case 2 -> "scan type: SYN";
+            case 0 -> "scan type: NULL";
+            case 1 -> "scan type: FIN";
+            default -> "flags=0x" + Integer.toHexString(flagsAnd);
+        };
+    }
+}
