@@ -101,9 +101,16 @@ class DifferentialTest {
         }
     }
 
+    /**
+     * A capture is a .pcap, .pcapng or .cap file, or any other file that has a
+     * {@code <name>.expected} beside it (e.g. synth/not-a-capture.txt).
+     */
     private static boolean isCapture(Path p) {
         String n = p.getFileName().toString();
-        return Files.isRegularFile(p) && (n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap"));
+        if (!Files.isRegularFile(p) || n.lastIndexOf('.') <= 0) return false;
+        if (n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap")) return true;
+        if (List.of(".expected", ".options", ".truth").stream().anyMatch(n::endsWith)) return false;
+        return Files.exists(p.resolveSibling(base(p) + ".expected"));
     }
 
     private static String base(Path capture) {
