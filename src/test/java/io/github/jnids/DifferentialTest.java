@@ -31,7 +31,8 @@ import io.github.jnids.testing.NidsDumpJava;
  * {@code <name>.expected} where there is one.
  * <p>
  * Captures: testdata/{captured,synth,hostile}/, each with the options in
- * {@code <name>.options}; and ../shared/pcaps/ (public captures, never copied
+ * {@code <name>.options} (the Java dump of a capture with a {@code <name>.truth}
+ * is also checked against that ground truth); and ../shared/pcaps/ (public captures, never copied
  * into the repository) with no options and with every option, when present.
  * <p>
  * ERROR lines are compared up to their text: the C tool prints libpcap's and
@@ -132,6 +133,40 @@ class DifferentialTest {
         }
     }
 
+    /**
+     * Checks a dump against a capture's ground truth (testdata/captured/*.truth,
+     * written by the programs that made the traffic; format in apps.py, the same
+     * rules as check_truth.py): each TCP line gives a stream's last line, each UDP
+     * and URG line one line of the dump.
+     */
+    private static void assertMatchesGroundTruth(List<String> dump, Path truth) throws IOException {
+        java.util.Map<String, String> ends = new java.util.HashMap<>();
+        List<String> others = new ArrayList<>();
+        for (String l : dump) {
+            String[] f = l.split(" ");
+            if (f.length > 4 && f[0].equals("TCP") && List.of("CLOSE", "RESET", "TIMEOUT", "EXITING").contains(f[1])) {
+                ends.put(f[2] + " " + f[3], f[1] + " " + String.join(" ", Arrays.asList(f).subList(4, f.length)));
+            } else if (f[0].equals("UDP") && f.length > 4) {
+                others.add(String.join(" ", Arrays.asList(f).subList(0, 5)));
+            } else if (l.startsWith("TCP URG ")) {
+                others.add(l.substring(4));
+            }
+        }
+        int checked = 0;
+        for (String l : Files.readAllLines(truth, StandardCharsets.UTF_8)) {
+            String[] f = l.split(" ");
+            if (l.isBlank()) continue;
+            checked++;
+            if (f[0].equals("TCP")) {
+                String want = f[3].substring("end=".length()) + " " + String.join(" ", Arrays.asList(f).subList(4, f.length));
+                assertEquals(want, ends.get(f[1] + " " + f[2]), truth.getFileName() + ": stream " + f[1] + " " + f[2]);
+            } else {
+                assertTrue(others.remove(l), truth.getFileName() + ": no line in the dump for " + l);
+            }
+        }
+        assertTrue(checked > 0, truth + " is empty");
+    }
+
     @TestFactory
     Stream<DynamicTest> testdataCapturesMatchTheCReferenceAndTheirExpectedOutput() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
@@ -142,6 +177,8 @@ class DifferentialTest {
                 tests.add(DynamicTest.dynamicTest(d + "/" + capture.getFileName() + " " + options, () -> {
                     assertTrue(Files.exists(expected), expected + " is missing; make it with testdata/captured/regen-expected.sh");
                     compare(capture, options, expected);
+                    Path truth = capture.resolveSibling(base(capture) + ".truth");
+                    if (Files.exists(truth)) assertMatchesGroundTruth(NidsDumpJava.dump(capture, options).lines(), truth);
                 }));
             }
         }
