@@ -526,19 +526,30 @@ static int guarded_dispatch(int cnt, int one)
         return JNIDS_NO_MEMORY;
     }
     int r;
-    if (one) {
-        struct pcap_pkthdr *hdr;
-        const u_char *data;
-        r = pcap_next_ex(session.pcap, &hdr, &data);
-        if (r == 1)
-            packet_handler(NULL, hdr, data);
-        else if (r == PCAP_ERROR_BREAK)
-            r = JNIDS_END;
-    } else {
-        r = pcap_dispatch(session.pcap, cnt, packet_handler, NULL);
-        if (r == 0 && pcap_file(session.pcap))
-            r = JNIDS_END;
+    /* libpcap keeps a pcap_breakloop() request until a loop call consumes it
+     * by returning PCAP_ERROR_BREAK, and a loop call that processed packets
+     * before the request returns their count and leaves it set: the request
+     * of a stop (or of a handler's exception) during the previous call must
+     * not end this one. A break with no stop requested since this call began
+     * is such a leftover: it is now consumed, so the call is made again. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (one) {
+            struct pcap_pkthdr *hdr;
+            const u_char *data;
+            r = pcap_next_ex(session.pcap, &hdr, &data);
+            if (r == 1)
+                packet_handler(NULL, hdr, data);
+        } else {
+            r = pcap_dispatch(session.pcap, cnt, packet_handler, NULL);
+            if (r == 0 && pcap_file(session.pcap))
+                r = JNIDS_END;
+        }
+        if (r != PCAP_ERROR_BREAK || session.stop)
+            break;
     }
+    /* On a file, pcap_next_ex() says PCAP_ERROR_BREAK at the end too. */
+    if (one && r == PCAP_ERROR_BREAK && !session.stop && pcap_file(session.pcap))
+        r = JNIDS_END;
     session.in_loop = 0;
     if (r == PCAP_ERROR_BREAK)
         return JNIDS_STOPPED;

@@ -21,6 +21,8 @@ final class StreamState {
     int listenerCount;
     /** libnids' mask for jnids' own trampoline on this stream. */
     int trampolineWhatto;
+    /** The collect counters as the handlers keep them (client, server, client urgent, server urgent). */
+    final int[] javaCollect = new int[4];
     Tuple4 addr;
     final BufferCache client = new BufferCache();
     final BufferCache server = new BufferCache();
@@ -65,6 +67,7 @@ final class StreamState {
         }
         listenerCount = 0;
         trampolineWhatto = 0;
+        java.util.Arrays.fill(javaCollect, 0);
         addr = null;
         client.clear();
         server.clear();
