@@ -491,7 +491,11 @@ void jnids_close(void)
     if (!session.pcap)
         return;
     pcap_t *p = session.pcap;
-    /* nids_exit() delivers NIDS_EXITING to open streams: let handlers run. */
+    /* nids_exit() frees only the head node of the IP lists, and none of the
+     * TCP and UDP ones: take jnids' nodes out first (IP) and after (TCP, UDP,
+     * whose handlers must still see NIDS_EXITING), so sessions leak nothing. */
+    apply_listen(2, 0);
+    apply_listen(3, 0);
     session.stop = 0;
     nids_params.pcap_desc = p;
     session.in_loop = 1;
@@ -499,6 +503,8 @@ void jnids_close(void)
         session.abandoned = 1;
     } else {
         nids_exit();
+        apply_listen(0, 0);
+        apply_listen(1, 0);
     }
     session.in_loop = 0;
     nids_params.pcap_desc = NULL;
