@@ -188,7 +188,7 @@ class MisuseTest extends NidsTestBase {
         assertMessage(IllegalArgumentException.class, () -> Nids.param("ip_filter", "x"), "Predicate");
         assertMessage(IllegalArgumentException.class, () -> Nids.param("promisc", "yes"));
         assertMessage(IllegalArgumentException.class, () -> Nids.param("scan_delay", true), "Integer");
-        for (String n : List.of("n_tcp_streams", "sk_buff_size", "scan_num_hosts", "scan_num_ports",
+        for (String n : List.of("n_tcp_streams", "n_hosts", "sk_buff_size", "scan_num_hosts", "scan_num_ports",
                 "scan_delay", "pcap_timeout", "tcp_flow_timeout", "queue_limit")) {
             Object before = Nids.param(n);
             assertMessage(IllegalArgumentException.class, () -> Nids.param(n, -1), n, ">= 0");
