@@ -34,6 +34,8 @@ public final class HalfStream {
     private int collectUrgDelta;
     /** Views handed out during the current call, revoked when it ends. */
     private final java.util.ArrayList<ByteBuffer> handedOut = new java.util.ArrayList<>(2);
+    /** The view dataBuffer() hands out, re-pointed at libnids' buffer on each call. */
+    private final ByteBuffer reusable = RawMemory.REPOINTABLE ? RawMemory.repointableView() : null;
 
     HalfStream(TcpStream stream, ByteBuffer box, int firstSlot, boolean isClient) {
         this.stream = stream;
@@ -143,8 +145,14 @@ public final class HalfStream {
         long address = box.getLong(base + JNIDS_HALF_DATA * 8);
         int held = slot(JNIDS_HALF_COUNT) - slot(JNIDS_HALF_OFFSET);
         if (address == 0 || held <= 0) return EMPTY;
-        ByteBuffer view = RawMemory.view(address, held).asReadOnlyBuffer();
-        handedOut.add(view);
+        ByteBuffer view;
+        if (RawMemory.REPOINTABLE) {
+            view = RawMemory.repoint(reusable, address, held);
+            if (!handedOut.contains(view)) handedOut.add(view);
+        } else {
+            view = RawMemory.view(address, held).asReadOnlyBuffer();
+            handedOut.add(view);
+        }
         return view;
     }
 
@@ -156,6 +164,7 @@ public final class HalfStream {
 
     /** Called as a handler call ends: views handed out stop showing native memory. */
     void leave() {
+        if (handedOut.isEmpty()) return;
         for (int i = 0; i < handedOut.size(); i++) RawMemory.revoke(handedOut.get(i));
         handedOut.clear();
     }

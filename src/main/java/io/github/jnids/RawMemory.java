@@ -44,6 +44,52 @@ final class RawMemory extends BytePointer {
         ADDRESS = address;
     }
 
+    /** Whether views can be pointed at other memory in place (see {@link #repoint}). */
+    static final boolean REPOINTABLE;
+
+    static {
+        boolean ok = false;
+        if (UNSAFE != null) {
+            try {
+                ByteBuffer probe = ByteBuffer.allocateDirect(2).put(0, (byte) 7).asReadOnlyBuffer();
+                ByteBuffer other = ByteBuffer.allocateDirect(2).put(0, (byte) 9);
+                repointUnchecked(probe, addressOf(other), 2);
+                ok = probe.get(0) == 9;
+                revoke(probe);
+            } catch (RuntimeException | LinkageError e) {
+                ok = false;
+            }
+        }
+        REPOINTABLE = ok;
+    }
+
+    private static long addressOf(ByteBuffer direct) {
+        return UNSAFE.getLong(direct, ADDRESS);
+    }
+
+    /** A read-only direct buffer that shows nothing until {@link #repoint}ed. */
+    static ByteBuffer repointableView() {
+        ByteBuffer view = ByteBuffer.allocateDirect(1).order(ByteOrder.nativeOrder()).asReadOnlyBuffer();
+        revoke(view);
+        return view;
+    }
+
+    /**
+     * Points a view made by {@link #repointableView()} at {@code bytes} bytes of
+     * native memory, position 0 and limit {@code bytes}: one view object serves
+     * every callback, so handing out a buffer allocates nothing.
+     */
+    static ByteBuffer repoint(ByteBuffer view, long address, int bytes) {
+        repointUnchecked(view, address, bytes);
+        return view;
+    }
+
+    private static void repointUnchecked(ByteBuffer view, long address, int bytes) {
+        UNSAFE.putLong(view, ADDRESS, address);
+        UNSAFE.putInt(view, CAPACITY, bytes);
+        view.clear();
+    }
+
     /**
      * Makes a view of memory that native code may free unusable for good: its
      * limit, capacity and address become 0, so that no later {@code limit(n)}
