@@ -238,7 +238,7 @@ public final class Main implements Callable<Integer> {
                 }
                 reporter.reportOpen();
                 out.flush();
-                if (progress != null) progress.finish();
+                if (progress != null) progress.finish(!noChecksum);
             }
         } finally {
             interrupt.done();

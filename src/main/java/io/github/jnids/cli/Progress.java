@@ -27,6 +27,7 @@ final class Progress implements IpHandler {
     private long lastNanos;
     private long packets;
     private long streamsBefore;
+    private long tcpPackets;
     private boolean visible;
 
     Progress(PrintStream err, LongSupplier streams) {
@@ -58,6 +59,7 @@ final class Progress implements IpHandler {
         this.label = label;
         this.total = total;
         this.packets = 0;
+        this.tcpPackets = 0;
         this.streamsBefore = streams.getAsLong();
         this.startNanos = System.nanoTime();
         this.lastNanos = startNanos;
@@ -65,6 +67,7 @@ final class Progress implements IpHandler {
 
     @Override
     public void accept(ByteBuffer ipPacket) {
+        if (ipPacket.limit() > 9 && ipPacket.get(9) == 6) tcpPackets++;
         if ((++packets & 63) != 0) return;
         long now = System.nanoTime();
         if (now - lastNanos < INTERVAL_NANOS) return;
@@ -91,10 +94,17 @@ final class Progress implements IpHandler {
         visible = true;
     }
 
-    /** Shows the capture's final figures and leaves them on their line. */
-    void finish() {
+    /**
+     * Shows the capture's final figures and leaves them on their line; when it had TCP
+     * packets but no stream, adds a hint about offloaded checksums.
+     */
+    void finish(boolean checksumsVerified) {
         show(System.nanoTime(), true);
         err.println();
+        if (checksumsVerified && tcpPackets > 0 && streams.getAsLong() == streamsBefore) {
+            err.println("jnids: " + label + " has " + tcpPackets + " TCP packets but no complete stream; "
+                    + "if it was captured on the sending host (offloaded checksums), try --no-checksum");
+        }
         err.flush();
         visible = false;
     }
