@@ -208,6 +208,7 @@ public final class Main implements Callable<Integer> {
         if (progress != null) out.progress(progress);
         register(reporter, progress);
         Interrupt interrupt = Interrupt.install();
+        boolean completed = false;
         try {
             for (Path f : files) {
                 reporter.source(f.toString());
@@ -240,12 +241,22 @@ public final class Main implements Callable<Integer> {
                 out.flush();
                 if (progress != null) progress.finish(!noChecksum);
             }
+            completed = true;
         } finally {
             interrupt.done();
-            if (dumper != null) dumper.close();
-            out.flush();
+            finish(dumper, out, completed);
         }
         return 0;
+    }
+
+    /** Closes the dump files and flushes standard output; after a failure, quietly (the failure is reported). */
+    private static void finish(Dumper dumper, Output out, boolean completed) {
+        try {
+            if (dumper != null) dumper.close();
+            out.flush();
+        } catch (RuntimeException e) {
+            if (completed) throw e;
+        }
     }
 
     private int live() {
@@ -283,8 +294,7 @@ public final class Main implements Callable<Integer> {
             }
             Nids.exit();
             reporter.reportOpen();
-            out.flush();
-            if (dumper != null) dumper.close();
+            finish(dumper, out, true);
         } finally {
             interrupt.done();
         }
