@@ -368,6 +368,16 @@ class CommandTest {
     }
 
     @Test
+    void dumpIntoAReadOnlyDirectoryIsARuntimeError() throws IOException {
+        Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
+        Path readOnly = Files.createDirectory(dir.resolve("ro"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Result r = Jnids.run(without("-dac_override,-dac_read_search", "--dump", readOnly.toString(), cap.toString()));
+        assumeTrue(r.exit() != 0, () -> "the directory stayed writable: " + r);
+        assertEquals("jnids: " + readOnly + ": dump directory not writable", assertFails(1, r));
+    }
+
+    @Test
     void dumpNamesFollowTcpflow() {
         assertEquals("010.001.001.101.03177-010.001.001.001.00080", Dumper.flowName("10.1.1.101", 3177, "10.1.1.1", 80));
         assertEquals("255.000.000.001.65535-001.002.003.004.00000", Dumper.flowName("255.0.0.1", 65535, "1.2.3.4", 0));
