@@ -81,7 +81,7 @@ public final class Main implements Callable<Integer> {
     // picocli passes a multi-value setter the values seen so far each time one is added:
     // both setters append the new ones to the same list, keeping command-line order.
     @Option(names = {"-r", "--read"}, paramLabel = "FILE", arity = "1", order = 1,
-            description = "Read packets from FILE (pcap or pcapng). Repeatable; "
+            description = "Read packets from FILE (pcap or pcapng; - for standard input). Repeatable; "
                     + "capture files may also be given as operands.")
     void reads(List<Path> reads) {
         for (int i = readsSeen; i < reads.size(); i++) files.add(reads.get(i));
@@ -153,6 +153,9 @@ public final class Main implements Callable<Integer> {
     /** Exit status after Ctrl-C (SIGINT) or SIGTERM stopped the reading of capture files. */
     static final int INTERRUPTED = 130;
 
+    /** What libpcap opens for "-": it reads pcap and pcapng sequentially, so a pipe will do. */
+    static final String STDIN = "/dev/stdin";
+
     /** libpcap's read timeout for live captures, in milliseconds. */
     static final int LIVE_TIMEOUT_MS = 100;
 
@@ -199,7 +202,9 @@ public final class Main implements Callable<Integer> {
     }
 
     private int offline() {
-        for (Path f : files) checkReadable(f);
+        for (Path f : files) {
+            if (!isStdin(f)) checkReadable(f);
+        }
         Dumper dumper = dumpDir != null ? Dumper.create(dumpDir) : null;
         boolean showProgress = !noProgress && Progress.stderrIsTerminal();
         Output out = new Output(Progress.stdoutIsTerminal());
@@ -211,15 +216,19 @@ public final class Main implements Callable<Integer> {
         boolean completed = false;
         try {
             for (Path f : files) {
+                boolean stdin = isStdin(f);
                 reporter.source(f.toString());
-                if (progress != null) progress.start(f.getFileName().toString(), size(f));
+                if (progress != null) {
+                    progress.start(stdin ? "standard input" : f.getFileName().toString(), stdin ? Progress.UNKNOWN : size(f));
+                }
                 Nids.param("device", null);
-                Nids.param("filename", f.toString());
+                Nids.param("filename", stdin ? STDIN : f.toString());
                 configure();
                 try {
                     Nids.init();
                 } catch (NidsException e) {
-                    throw new CliFailure(withName(f.toString(), e.getMessage()), e);
+                    String message = stdin ? e.getMessage().replace("'" + STDIN + "'", "from standard input") : e.getMessage();
+                    throw new CliFailure(withName(stdin ? "standard input" : f.toString(), message), e);
                 }
                 try {
                     Nids.run();
@@ -393,6 +402,11 @@ public final class Main implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliFailure(f + ": " + Dumper.reason(e));
         }
+    }
+
+    /** "-" names standard input, as for tcpdump -r. */
+    static boolean isStdin(Path f) {
+        return f.toString().equals("-");
     }
 
     private static long size(Path f) {

@@ -135,6 +135,24 @@ class CommandTest {
         assertEquals(Set.of(a, b), Set.copyOf(lines.subList(5, 7)));
     }
 
+    @Test
+    void readsStandardInputForDash() throws IOException {
+        Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
+        Result r = Jnids.run(Jnids.builder("-").redirectInput(cap.toFile()));
+        assertSuccess(r);
+        assertEquals(List.of(Captures.CLOSED, Captures.RESET, Captures.OPEN), r.lines());
+        Result json = Jnids.run(Jnids.builder("--json", "-r", "-").redirectInput(cap.toFile()));
+        assertSuccess(json);
+        assertEquals("-", JsonParser.parseString(json.lines().get(0)).getAsJsonObject().get("capture").getAsString());
+    }
+
+    @Test
+    void garbageOnStandardInput() throws IOException {
+        Path f = Files.write(dir.resolve("garbage"), new byte[100]);
+        String msg = assertFails(1, Jnids.run(Jnids.builder("-").redirectInput(f.toFile())));
+        assertTrue(msg.startsWith("jnids: cannot read capture from standard input: "), msg);
+    }
+
     // ---- options -------------------------------------------------------------
 
     @Test
