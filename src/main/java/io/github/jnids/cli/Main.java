@@ -136,19 +136,28 @@ public final class Main implements Callable<Integer> {
             + "packets, as lines starting with [!].")
     boolean scan;
 
-    @Option(names = "--no-progress", order = 9, description = "Never show the progress line (shown on standard "
+    @Option(names = "--tcp-streams", order = 9, paramLabel = "N",
+            description = "Size of libnids' TCP stream table (libnids' n_tcp_streams, default 1040). "
+                    + "At most 3/4 of it can be open at once: beyond that libnids drops the oldest "
+                    + "stream, reported [timeout]. Raise it for captures of busy links.")
+    Integer tcpStreams;
+
+    @Option(names = "--no-progress", order = 10, description = "Never show the progress line (shown on standard "
             + "error, when it is a terminal, while reading files: bytes read, rate, streams).")
     boolean noProgress;
 
-    @Option(names = {"-h", "--help"}, order = 10, usageHelp = true, description = "Show this help and exit.")
+    @Option(names = {"-h", "--help"}, order = 11, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = {"-V", "--version"}, order = 11, versionHelp = true,
+    @Option(names = {"-V", "--version"}, order = 12, versionHelp = true,
             description = "Show the versions of jnids, libnids and libpcap and exit.")
     boolean version;
 
     /** libnids' default number of hosts tracked by its port-scan detection. */
     static final int SCAN_NUM_HOSTS = 256;
+
+    /** The largest --tcp-streams: libnids allocates the table (pointers) and 3/4 as many stream records. */
+    static final int MAX_TCP_STREAMS = 1 << 24;
 
     /** Exit status after Ctrl-C (SIGINT) or SIGTERM stopped the reading of capture files. */
     static final int INTERRUPTED = 130;
@@ -185,6 +194,10 @@ public final class Main implements Callable<Integer> {
         }
         if (iface == null && files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "no capture given: name capture files or -i IFACE");
+        }
+        if (tcpStreams != null && (tcpStreams < 1 || tcpStreams > MAX_TCP_STREAMS)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--tcp-streams must be between 1 and " + MAX_TCP_STREAMS + ", not " + tcpStreams);
         }
         if (iface != null && iface.isBlank()) {
             throw new ParameterException(spec.commandLine(), "-i needs an interface name");
@@ -365,6 +378,7 @@ public final class Main implements Callable<Integer> {
     private void configure() {
         Nids.param("pcap_filter", filter);
         Nids.param("scan_num_hosts", scan ? SCAN_NUM_HOSTS : 0);
+        if (tcpStreams != null) Nids.param("n_tcp_streams", tcpStreams);
         if (noChecksum) Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
     }
 

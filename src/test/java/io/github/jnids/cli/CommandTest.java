@@ -116,6 +116,22 @@ class CommandTest {
         assertEquals("[+] 10.1.0.1:20000 - 10.1.0.2:80 (CTS: 1B | STC: 0B) [timeout]", lines.get(0));
     }
 
+    @Test
+    void largerStreamTableKeepsEveryStreamOpen() throws IOException {
+        int n = 800;
+        Path cap = Captures.manyOpen(dir.resolve("many.pcap"), n);
+        Result r = Jnids.run("--tcp-streams", "2000", cap.toString());
+        assertSuccess(r);
+        assertEquals(n, r.lines().stream().filter(l -> l.endsWith(" [open]")).count(), r::toString);
+        assertEquals("[+] 10.1.0.1:20000 - 10.1.0.2:80 (CTS: 1B | STC: 0B) [open]", r.lines().get(0));
+    }
+
+    @Test
+    void badStreamTableSizeIsAUsageError() {
+        assertTrue(assertFails(2, Jnids.run("--tcp-streams", "0", "x.pcap")).contains("--tcp-streams"));
+        assertTrue(assertFails(2, Jnids.run("--tcp-streams", "many", "x.pcap")).contains("--tcp-streams"));
+    }
+
     // ---- several files -----------------------------------------------------
 
     @Test
