@@ -175,7 +175,6 @@ public final class Main implements Callable<Integer> {
     /** Runs the command and returns its exit status. */
     static int run(String... args) {
         CommandLine cmd = new CommandLine(new Main());
-        cmd.setOverwrittenOptionsAllowed(true);
         cmd.setParameterExceptionHandler((ex, a) -> {
             System.err.println("jnids: " + oneLine(ex.getMessage()) + " (see jnids --help)");
             return 2;

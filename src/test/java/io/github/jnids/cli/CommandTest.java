@@ -478,6 +478,13 @@ class CommandTest {
         assertFails(2, Jnids.run("-i", "lo", cap.toString()));
     }
 
+    @Test
+    void singleValueOptionGivenTwiceIsAUsageError() throws IOException {
+        Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
+        assertTrue(assertFails(2, Jnids.run("--dump", "a", "--dump", "b", cap.toString())).contains("only once"));
+        assertFails(2, Jnids.run("-i", "lo", "-i", "eth0"));
+    }
+
     // ---- runtime errors: exit 1 -------------------------------------------------------
 
     @Test
