@@ -27,7 +27,7 @@ public final class HalfStream {
     private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
 
     private final TcpStream stream;
-    private final ByteBuffer box;
+    private final NativeBox box;
     private final int base;
     private final boolean isClient;
     private int collectDelta;
@@ -37,15 +37,15 @@ public final class HalfStream {
     /** The view dataBuffer() hands out, re-pointed at libnids' buffer on each call. */
     private final ByteBuffer reusable = RawMemory.REPOINTABLE ? RawMemory.repointableView() : null;
 
-    HalfStream(TcpStream stream, ByteBuffer box, int firstSlot, boolean isClient) {
+    HalfStream(TcpStream stream, NativeBox box, int firstSlot, boolean isClient) {
         this.stream = stream;
         this.box = box;
-        this.base = firstSlot * 8;
+        this.base = firstSlot;
         this.isClient = isClient;
     }
 
     private int slot(int field) {
-        return (int) box.getLong(base + field * 8);
+        return (int) box.get(base + field);
     }
 
     /** libnids' TCP state of this side ({@code TCP_ESTABLISHED}, {@code TCP_CLOSE}, ...). */
@@ -93,7 +93,7 @@ public final class HalfStream {
         }
         if (change == 0) return delta;
         int next = Math.max(0, Math.min(127, current + change));
-        box.putLong(base + field * 8, next);
+        box.put(base + field, next);
         return delta + (next - current);
     }
 
@@ -142,7 +142,7 @@ public final class HalfStream {
      */
     public ByteBuffer dataBuffer() {
         stream.check();
-        long address = box.getLong(base + JNIDS_HALF_DATA * 8);
+        long address = box.get(base + JNIDS_HALF_DATA);
         int held = slot(JNIDS_HALF_COUNT) - slot(JNIDS_HALF_OFFSET);
         if (address == 0 || held <= 0) return EMPTY;
         ByteBuffer view;

@@ -67,7 +67,7 @@ public final class Nids {
     public static final int NIDS_TIMEOUT = 5;
     public static final int NIDS_EXITING = 6;
 
-    private static final ByteBuffer TCP_BOX = PacketDispatcher.box(jnids_tcp_box(), JNIDS_TCP_BOX_SLOTS);
+    private static final NativeBox TCP_BOX = new NativeBox(jnids_tcp_box(), JNIDS_TCP_BOX_SLOTS);
     private static final HandlerList<TcpHandler> TCP = new HandlerList<>(on -> jnids_listen(0, on));
     private static final TcpDispatcher TCP_DISPATCHER = new TcpDispatcher(TCP_BOX, TCP);
     private static final PacketDispatcher PACKETS = new PacketDispatcher();

@@ -13,7 +13,7 @@ import io.github.jnids.global.nids;
  * views handed to handlers are made once and only repositioned per call.
  */
 final class PacketDispatcher {
-    private final ByteBuffer udpBox = box(jnids_udp_box(), JNIDS_PKT_BOX_SLOTS);
+    private final NativeBox udpBox = new NativeBox(jnids_udp_box(), JNIDS_PKT_BOX_SLOTS);
     private final ByteBuffer udpPayload = stage(0);
     private final ByteBuffer udpDatagram = stage(1);
     private final ByteBuffer ipDatagram = stage(2);
@@ -68,16 +68,12 @@ final class PacketDispatcher {
         }
     };
 
-    static ByteBuffer box(org.bytedeco.javacpp.LongPointer p, int slots) {
-        return RawMemory.view(p.address(), 8L * slots);
-    }
-
     private static ByteBuffer stage(int which) {
         return RawMemory.view(jnids_stage(which), JNIDS_STAGE_BYTES).asReadOnlyBuffer();
     }
 
-    private long slot(ByteBuffer b, int index) {
-        return b.getLong(index * 8);
+    private static long slot(NativeBox b, int index) {
+        return b.get(index);
     }
 
     private void deliverUdp(int payloadLength) throws Exception {

@@ -44,6 +44,17 @@ final class RawMemory extends BytePointer {
         ADDRESS = address;
     }
 
+    /** Whether native memory can be read and written with plain loads and stores. */
+    static final boolean FAST = UNSAFE != null;
+
+    static long peek(long address) {
+        return UNSAFE.getLong(address);
+    }
+
+    static void poke(long address, long value) {
+        UNSAFE.putLong(address, value);
+    }
+
     /** Whether views can be pointed at other memory in place (see {@link #repoint}). */
     static final boolean REPOINTABLE;
 

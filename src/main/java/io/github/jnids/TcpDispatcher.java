@@ -20,14 +20,14 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private static final int CC = 1, SC = 2, CCU = 4, SCU = 8;
     private static final int C = JNIDS_TCP_CLIENT, S = JNIDS_TCP_SERVER;
 
-    private final ByteBuffer box;
+    private final NativeBox box;
     private final HandlerList<TcpHandler> handlers;
     private final TcpStream view;
     private final ArrayList<StreamState> states = new ArrayList<>();
     private int[] freeIds = new int[16];
     private int freeCount;
 
-    TcpDispatcher(ByteBuffer box, HandlerList<TcpHandler> handlers) {
+    TcpDispatcher(NativeBox box, HandlerList<TcpHandler> handlers) {
         this.box = box;
         this.handlers = handlers;
         this.view = new TcpStream(box);
@@ -45,7 +45,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     }
 
     private int slot(int index) {
-        return (int) box.getLong(index * 8);
+        return (int) box.get(index);
     }
 
     private int[] counters(int[] into) {
@@ -93,7 +93,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         if (nidsState == Nids.NIDS_JUST_EST) {
             st = allocate();
         } else {
-            long id = box.getLong(JNIDS_TCP_PARAM * 8);
+            long id = box.get(JNIDS_TCP_PARAM);
             st = id > 0 && id < states.size() ? states.get((int) id) : null;
             if (st == null) return;
         }
@@ -104,7 +104,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         for (int k = 0; k < 4; k++) {
             int mine = (st.trampolineWhatto & BITS[k]) != 0 ? 1 : 0;
             base[k] = before[k] - mine;
-            box.putLong(SLOTS[k] * 8, base[k] + st.javaCollect[k]);
+            box.put(SLOTS[k], base[k] + st.javaCollect[k]);
         }
         try {
             if (nidsState == Nids.NIDS_JUST_EST) {
@@ -142,14 +142,14 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 int sum = Math.max(0, after[k] - base[k]);
                 st.javaCollect[k] = sum;
                 if (sum > 0) whatto |= BITS[k];
-                box.putLong(SLOTS[k] * 8, base[k] + (sum > 0 ? 1 : 0));
+                box.put(SLOTS[k], base[k] + (sum > 0 ? 1 : 0));
             }
             if (ending || whatto == 0) {
                 release(st);
-                box.putLong(JNIDS_TCP_PARAM * 8, 0);
+                box.put(JNIDS_TCP_PARAM, 0);
             } else {
                 st.trampolineWhatto = whatto;
-                box.putLong(JNIDS_TCP_PARAM * 8, st.id);
+                box.put(JNIDS_TCP_PARAM, st.id);
             }
         }
     }

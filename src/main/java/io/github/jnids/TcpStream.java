@@ -29,14 +29,14 @@ import io.github.jnids.global.nids;
  * belongs in {@link #user(Object)}.
  */
 public final class TcpStream {
-    private final ByteBuffer box;
+    private final NativeBox box;
     private final HalfStream client;
     private final HalfStream server;
     private StreamState state;
     private StreamState.Listener listener;
     private boolean valid;
 
-    TcpStream(ByteBuffer box) {
+    TcpStream(NativeBox box) {
         this.box = box;
         this.client = new HalfStream(this, box, JNIDS_TCP_CLIENT, true);
         this.server = new HalfStream(this, box, JNIDS_TCP_SERVER, false);
@@ -74,10 +74,10 @@ public final class TcpStream {
         check();
         Tuple4 a = state.addr;
         if (a == null) {
-            a = new Tuple4(Tuple4.ipv4((int) box.getLong(JNIDS_TCP_SADDR * 8)),
-                    (int) box.getLong(JNIDS_TCP_SPORT * 8),
-                    Tuple4.ipv4((int) box.getLong(JNIDS_TCP_DADDR * 8)),
-                    (int) box.getLong(JNIDS_TCP_DPORT * 8));
+            a = new Tuple4(Tuple4.ipv4((int) box.get(JNIDS_TCP_SADDR)),
+                    (int) box.get(JNIDS_TCP_SPORT),
+                    Tuple4.ipv4((int) box.get(JNIDS_TCP_DADDR)),
+                    (int) box.get(JNIDS_TCP_DPORT));
             state.addr = a;
         }
         return a;
@@ -86,7 +86,7 @@ public final class TcpStream {
     /** Why the handler is called: {@link Nids#NIDS_JUST_EST}, {@link Nids#NIDS_DATA}, ... */
     public int nidsState() {
         check();
-        return (int) box.getLong(JNIDS_TCP_STATE * 8);
+        return (int) box.get(JNIDS_TCP_STATE);
     }
 
     /** What the client receives: server to client data. */
@@ -109,8 +109,8 @@ public final class TcpStream {
     public void discard(int n) {
         check();
         if (n < 0) throw new IllegalArgumentException("discard(" + n + "): the byte count must be >= 0");
-        long previous = box.getLong(JNIDS_TCP_DISCARD * 8);
-        if (previous < 0 || n < previous) box.putLong(JNIDS_TCP_DISCARD * 8, n);
+        long previous = box.get(JNIDS_TCP_DISCARD);
+        if (previous < 0 || n < previous) box.put(JNIDS_TCP_DISCARD, n);
     }
 
     /**
@@ -144,7 +144,7 @@ public final class TcpStream {
      */
     public nids.tcp_stream raw() {
         check();
-        long address = box.getLong(JNIDS_TCP_STREAM * 8);
+        long address = box.get(JNIDS_TCP_STREAM);
         return new nids.tcp_stream(new RawMemory(address, org.bytedeco.javacpp.Loader.sizeof(nids.tcp_stream.class)));
     }
 

@@ -18,7 +18,7 @@ final class WarningDispatcher extends nids.jnids_warning_upcall {
     private static final int NIDS_WARN_IP = 1, NIDS_WARN_TCP = 2, NIDS_WARN_UDP = 3, NIDS_WARN_SCAN = 4;
 
     final HandlerList<WarningHandler> handlers = new HandlerList<>(on -> { });
-    private final ByteBuffer box = PacketDispatcher.box(jnids_warning_box(), JNIDS_PKT_BOX_SLOTS);
+    private final NativeBox box = new NativeBox(jnids_warning_box(), JNIDS_PKT_BOX_SLOTS);
     private final ByteBuffer probes = RawMemory.view(jnids_stage(4), 8L * 3 * JNIDS_SCAN_MAX);
     private final String[] messages;
 
@@ -58,7 +58,7 @@ final class WarningDispatcher extends nids.jnids_warning_upcall {
     }
 
     private int slot(int index) {
-        return (int) box.getLong(index * 8);
+        return (int) box.get(index);
     }
 
     private NidsWarning read(int type, int errnum) {
