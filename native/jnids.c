@@ -165,15 +165,37 @@ static int ip_total_length(const struct ip *iph, int available)
     return n < available ? n : available;
 }
 
+/* Zero copy: the boxes carry the packet's own address, valid during the
+ * up-call, and Java points a reusable view at it. Otherwise the bytes are
+ * copied into the staging buffers, which Java's views show. */
+static int zero_copy;
+
+void jnids_set_zero_copy(int on) { zero_copy = on; }
+
+static void expose(int64_t *box, int addr_slot, u_char *stage, const void *src, int len)
+{
+    if (zero_copy) {
+        box[addr_slot] = (int64_t)(intptr_t)src;
+    } else {
+        memcpy(stage, src, len);
+        box[addr_slot] = (int64_t)(intptr_t)stage;
+    }
+}
+
+static int clip(int len, int max)
+{
+    return len < 0 ? 0 : len > max ? max : len;
+}
+
 static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip *iph)
 {
     if (session.stop || !udp_upcall)
         return;
-    int iplen = ip_total_length(iph, JNIDS_STAGE_BYTES);
-    if (len < 0 || len > JNIDS_STAGE_BYTES)
-        len = 0;
-    memcpy(stage_udp_payload, data, len);
-    memcpy(stage_udp_ip, iph, iplen);
+    int max = zero_copy ? 65535 : JNIDS_STAGE_BYTES;
+    int iplen = ip_total_length(iph, max);
+    len = clip(len, max);
+    expose(udp_box, JNIDS_PKT_PAYLOAD_ADDR, stage_udp_payload, data, len);
+    expose(udp_box, JNIDS_PKT_IP_ADDR, stage_udp_ip, iph, iplen);
     udp_box[JNIDS_PKT_SADDR] = (int32_t)addr->saddr;
     udp_box[JNIDS_PKT_DADDR] = (int32_t)addr->daddr;
     udp_box[JNIDS_PKT_SPORT] = addr->source;
@@ -184,13 +206,14 @@ static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip
 }
 
 /* libnids passes its internal sk_buff size as len to IP callbacks; the
- * datagram itself is ntohs(ip_len) bytes long. */
+ * datagram itself is ntohs(ip_len) bytes long (checked against the captured
+ * length, or allocated that long by defragmentation). */
 static void ip_trampoline(struct ip *iph, int skblen)
 {
     if (session.stop || !ip_upcall)
         return;
-    int len = ip_total_length(iph, JNIDS_STAGE_BYTES);
-    memcpy(stage_ip, iph, len);
+    int len = ip_total_length(iph, zero_copy ? 65535 : JNIDS_STAGE_BYTES);
+    expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
     ip_box[JNIDS_PKT_IP_LEN] = len;
     stop_after_upcall(ip_upcall(JNIDS_KIND_IP, len));
 }
@@ -200,8 +223,8 @@ static void ip_frag_trampoline(struct ip *iph, int caplen)
 {
     if (session.stop || !ip_upcall)
         return;
-    int len = caplen < 0 ? 0 : caplen > JNIDS_STAGE_BYTES ? JNIDS_STAGE_BYTES : caplen;
-    memcpy(stage_ip, iph, len);
+    int len = clip(caplen, zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
+    expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
     ip_box[JNIDS_PKT_IP_LEN] = len;
     stop_after_upcall(ip_upcall(JNIDS_KIND_IP_FRAG, len));
 }
@@ -210,8 +233,8 @@ static int filter_trampoline(struct ip *iph, int len)
 {
     if (session.stop || !filter_upcall)
         return 1;
-    int n = len < 0 ? 0 : len > JNIDS_STAGE_BYTES ? JNIDS_STAGE_BYTES : len;
-    memcpy(stage_filter, iph, n);
+    int n = clip(len, zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
+    expose(filter_box, JNIDS_PKT_IP_ADDR, stage_filter, iph, n);
     filter_box[JNIDS_PKT_IP_LEN] = n;
     int rc = filter_upcall(n);
     if (rc < 0) {

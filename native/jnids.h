@@ -74,9 +74,9 @@ enum {
     JNIDS_HALF_BUFSIZE
 };
 
-/* Box of a UDP, IP, IP fragment, warning or filter callback. The packet bytes
- * are copied into the staging buffers, so that a view of them handed to Java
- * can never point at memory libnids has freed. */
+/* Box of a UDP, IP, IP fragment, warning or filter callback. The packet's
+ * bytes are either left where libnids has them (zero copy: Java revokes its
+ * views when the up-call returns) or copied into the staging buffers. */
 enum {
     JNIDS_PKT_SADDR = 0,
     JNIDS_PKT_DADDR,
@@ -85,6 +85,8 @@ enum {
     JNIDS_PKT_IP_LEN,       /* bytes in the IP staging buffer */
     JNIDS_PKT_PAYLOAD_LEN,  /* bytes in the payload staging buffer */
     JNIDS_PKT_SCAN_COUNT,   /* scan warnings: probes in the scan staging area */
+    JNIDS_PKT_IP_ADDR,      /* where the IP datagram's bytes are (packet or staging buffer) */
+    JNIDS_PKT_PAYLOAD_ADDR, /* where the UDP payload's bytes are */
     JNIDS_PKT_BOX_SLOTS
 };
 
@@ -112,6 +114,8 @@ int64_t *jnids_warning_box(void);
 int64_t *jnids_filter_box(void);
 u_char *jnids_stage(int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
 
+/* 1: hand Java the packets' own addresses; 0: copy into the staging buffers. */
+void jnids_set_zero_copy(int on);
 void jnids_set_upcalls(jnids_tcp_upcall tcp, jnids_udp_upcall udp, jnids_ip_upcall ip,
                        jnids_warning_upcall warning, jnids_filter_upcall filter);
 /* Installs or removes the trampoline of a kind: 0 TCP, 1 UDP, 2 IP, 3 IP fragments, 4 filter. */

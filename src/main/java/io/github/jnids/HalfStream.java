@@ -148,7 +148,7 @@ public final class HalfStream {
         ByteBuffer view;
         if (RawMemory.REPOINTABLE) {
             view = RawMemory.repoint(reusable, address, held);
-            if (!handedOut.contains(view)) handedOut.add(view);
+            if (handedOut.isEmpty() || handedOut.get(0) != view) handedOut.add(view);
         } else {
             view = RawMemory.view(address, held).asReadOnlyBuffer();
             handedOut.add(view);

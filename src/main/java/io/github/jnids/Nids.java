@@ -76,6 +76,7 @@ public final class Nids {
     private static final ChecksumRules CHECKSUMS = new ChecksumRules();
 
     static {
+        jnids_set_zero_copy(PacketDispatcher.ZERO_COPY ? 1 : 0);
         jnids_set_upcalls(TCP_DISPATCHER, PACKETS.udpUpcall, PACKETS.ipUpcall, WARNINGS, PACKETS.filterUpcall);
     }
 

@@ -9,15 +9,21 @@ import io.github.jnids.global.nids;
 
 /**
  * The up-calls for UDP datagrams, IP datagrams, IP fragments and the IP
- * filter. The native layer copies each packet into fixed staging buffers; the
- * views handed to handlers are made once and only repositioned per call.
+ * filter. The views handed to handlers are made once: pointed at the packet
+ * where libnids holds it for the duration of the call (zero copy), or, where
+ * the JDK does not allow re-pointing a buffer, shown over fixed staging
+ * buffers into which the native layer copies each packet.
  */
 final class PacketDispatcher {
+    static final boolean ZERO_COPY = RawMemory.REPOINTABLE;
+
     private final NativeBox udpBox = new NativeBox(jnids_udp_box(), JNIDS_PKT_BOX_SLOTS);
-    private final ByteBuffer udpPayload = stage(0);
-    private final ByteBuffer udpDatagram = stage(1);
-    private final ByteBuffer ipDatagram = stage(2);
-    private final ByteBuffer filtered = stage(3);
+    private final NativeBox ipBox = new NativeBox(jnids_ip_box(), JNIDS_PKT_BOX_SLOTS);
+    private final NativeBox filterBox = new NativeBox(jnids_filter_box(), JNIDS_PKT_BOX_SLOTS);
+    private final PacketView udpPayload = new PacketView(udpBox, JNIDS_PKT_PAYLOAD_ADDR, 0);
+    private final PacketView udpDatagram = new PacketView(udpBox, JNIDS_PKT_IP_ADDR, 1);
+    private final PacketView ipDatagram = new PacketView(ipBox, JNIDS_PKT_IP_ADDR, 2);
+    private final PacketView filtered = new PacketView(filterBox, JNIDS_PKT_IP_ADDR, 3);
     private final Tuple4Cache tuples = new Tuple4Cache();
 
     final HandlerList<UdpHandler> udp = new HandlerList<>(on -> jnids_listen(1, on));
@@ -56,20 +62,44 @@ final class PacketDispatcher {
             if (f == null) return 1;
             Session.enterHandler();
             try {
-                filtered.clear().limit(length);
-                return f.test(filtered) ? 1 : 0;
+                return f.test(filtered.show(length)) ? 1 : 0;
             } catch (Throwable t) {
                 Session.handlerFailed(t);
                 return -1;
             } finally {
                 Session.leaveHandler();
-                filtered.limit(0);
+                filtered.hide();
             }
         }
     };
 
-    private static ByteBuffer stage(int which) {
-        return RawMemory.view(jnids_stage(which), JNIDS_STAGE_BYTES).asReadOnlyBuffer();
+    /** A read-only view of one packet buffer of a box, valid during an up-call. */
+    static final class PacketView {
+        private final NativeBox box;
+        private final int addressSlot;
+        private final ByteBuffer view;
+
+        PacketView(NativeBox box, int addressSlot, int stage) {
+            this.box = box;
+            this.addressSlot = addressSlot;
+            this.view = ZERO_COPY ? RawMemory.repointableView()
+                    : RawMemory.view(jnids_stage(stage), JNIDS_STAGE_BYTES).asReadOnlyBuffer();
+        }
+
+        ByteBuffer show(int length) {
+            if (ZERO_COPY) return RawMemory.repoint(view, box.get(addressSlot), length);
+            view.clear().limit(length);
+            return view;
+        }
+
+        /** After the call: the bytes are gone (zero copy) or will be overwritten. */
+        void hide() {
+            if (ZERO_COPY) {
+                RawMemory.revoke(view);
+            } else {
+                view.limit(0);
+            }
+        }
     }
 
     private static long slot(NativeBox b, int index) {
@@ -83,15 +113,13 @@ final class PacketDispatcher {
         Session.enterHandler();
         try {
             for (HandlerList.Entry<UdpHandler> e : udp.snapshot()) {
-                udpPayload.clear().limit(payloadLength);
-                udpDatagram.clear().limit(ipLength);
-                e.handler.accept(addr, udpPayload, udpDatagram);
+                e.handler.accept(addr, udpPayload.show(payloadLength), udpDatagram.show(ipLength));
                 if (Session.stopRequested()) break;
             }
         } finally {
             Session.leaveHandler();
-            udpPayload.limit(0);
-            udpDatagram.limit(0);
+            udpPayload.hide();
+            udpDatagram.hide();
         }
     }
 
@@ -99,13 +127,12 @@ final class PacketDispatcher {
         Session.enterHandler();
         try {
             for (HandlerList.Entry<IpHandler> e : list.snapshot()) {
-                ipDatagram.clear().limit(length);
-                e.handler.accept(ipDatagram);
+                e.handler.accept(ipDatagram.show(length));
                 if (Session.stopRequested()) break;
             }
         } finally {
             Session.leaveHandler();
-            ipDatagram.limit(0);
+            ipDatagram.hide();
         }
     }
 

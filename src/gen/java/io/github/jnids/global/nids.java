@@ -421,9 +421,9 @@ public static final int
     JNIDS_HALF_DATA = 8,        /* address of the buffered bytes */
     JNIDS_HALF_BUFSIZE = 9;
 
-/* Box of a UDP, IP, IP fragment, warning or filter callback. The packet bytes
- * are copied into the staging buffers, so that a view of them handed to Java
- * can never point at memory libnids has freed. */
+/* Box of a UDP, IP, IP fragment, warning or filter callback. The packet's
+ * bytes are either left where libnids has them (zero copy: Java revokes its
+ * views when the up-call returns) or copied into the staging buffers. */
 /** enum  */
 public static final int
     JNIDS_PKT_SADDR = 0,
@@ -433,7 +433,9 @@ public static final int
     JNIDS_PKT_IP_LEN = 4,       /* bytes in the IP staging buffer */
     JNIDS_PKT_PAYLOAD_LEN = 5,  /* bytes in the payload staging buffer */
     JNIDS_PKT_SCAN_COUNT = 6,   /* scan warnings: probes in the scan staging area */
-    JNIDS_PKT_BOX_SLOTS = 7;
+    JNIDS_PKT_IP_ADDR = 7,      /* where the IP datagram's bytes are (packet or staging buffer) */
+    JNIDS_PKT_PAYLOAD_ADDR = 8, /* where the UDP payload's bytes are */
+    JNIDS_PKT_BOX_SLOTS = 9;
 
 /** enum  */
 public static final int
@@ -459,6 +461,8 @@ public static native @Cast("int64_t*") LongPointer jnids_warning_box();
 public static native @Cast("int64_t*") LongPointer jnids_filter_box();
 public static native @Cast("u_char*") BytePointer jnids_stage(int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
 
+/* 1: hand Java the packets' own addresses; 0: copy into the staging buffers. */
+public static native void jnids_set_zero_copy(int on);
 public static native void jnids_set_upcalls(jnids_tcp_upcall tcp, jnids_udp_upcall udp, jnids_ip_upcall ip,
                        jnids_warning_upcall warning, jnids_filter_upcall filter);
 /* Installs or removes the trampoline of a kind: 0 TCP, 1 UDP, 2 IP, 3 IP fragments, 4 filter. */
