@@ -4,7 +4,7 @@
  * does the same work through jnids' public API; both print one line of
  * key=value results, and every key but wall_ms and maxrss_kb must agree.
  *
- *   bench_c CASE CAPTURE [N_TCP_STREAMS]
+ *   bench_c CASE CAPTURE [N_TCP_STREAMS]      (BENCH_REPEAT=N: N passes, median)
  *
  * CASE
  *   a  collect every stream in both directions; sum count_new
@@ -16,6 +16,8 @@
  *      hash = (hash ^ (first << 8 | last byte)) * FNV prime
  *   d  a, plus a UDP callback (datagrams, payload bytes) and an IP callback
  *      (datagrams, ip_len bytes)
+ *   n, u, i  for bench/jmh's reference figures: no callback at all, the UDP
+ *      callback of d only, the IP callback of d only
  *
  * Every case counts libnids' warnings through nids_params.syslog (so that
  * none reaches syslog(3), as in jnids) and the TCP callbacks by state.
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <nids.h>
@@ -154,40 +157,64 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 3 || strlen(argv[1]) != 1 || argv[1][0] < 'a' || argv[1][0] > 'd') {
-        fprintf(stderr, "usage: bench_c a|b|c|d CAPTURE [N_TCP_STREAMS]\n");
+    if (argc < 3 || strlen(argv[1]) != 1 || !strchr("abcdnui", argv[1][0])) {
+        fprintf(stderr, "usage: bench_c a|b|c|d|n|u|i CAPTURE [N_TCP_STREAMS]\n");
         return 2;
     }
     char which = argv[1][0];
     nids_params.filename = argv[2];
     nids_params.n_tcp_streams = argc > 3 ? atoi(argv[3]) : 16384;
     nids_params.syslog = (void (*)())count_warning;
+    /* BENCH_REPEAT=N (for the microbenchmarks): N passes; wall_ms is their median. */
+    const char *rep = getenv("BENCH_REPEAT");
+    int repeat = rep && atoi(rep) > 0 ? atoi(rep) : 1;
+    double *walls = calloc(repeat, sizeof *walls);
 
-    double t0 = now();
-    if (!nids_init()) {
-        fprintf(stderr, "bench_c: %s\n", nids_errbuf);
-        return 1;
+    for (int k = 0; k < repeat; k++) {
+        memset(&r, 0, sizeof r);
+        r.hash = FNV_BASIS;
+        double t0 = now();
+        if (!nids_init()) {
+            fprintf(stderr, "bench_c: %s\n", nids_errbuf);
+            return 1;
+        }
+        switch (which) {
+        case 'a': nids_register_tcp((void *)tcp_a); break;
+        case 'b': nids_register_tcp((void *)tcp_b); break;
+        case 'c': nids_register_tcp((void *)tcp_c); break;
+        case 'd':
+            nids_register_tcp((void *)tcp_a);
+            nids_register_udp((void *)udp_d);
+            nids_register_ip((void *)ip_d);
+            break;
+        /* for the microbenchmarks: no callback, UDP only, IP only */
+        case 'n': break;
+        case 'u': nids_register_udp((void *)udp_d); break;
+        case 'i': nids_register_ip((void *)ip_d); break;
+        }
+        nids_run();
+        walls[k] = now() - t0;
     }
-    switch (which) {
-    case 'a': nids_register_tcp((void *)tcp_a); break;
-    case 'b': nids_register_tcp((void *)tcp_b); break;
-    case 'c': nids_register_tcp((void *)tcp_c); break;
-    case 'd':
-        nids_register_tcp((void *)tcp_a);
-        nids_register_udp((void *)udp_d);
-        nids_register_ip((void *)ip_d);
-        break;
-    }
-    nids_run();
-    double t1 = now();
+    qsort(walls, repeat, sizeof *walls, cmp_double);
+    double wall = repeat % 2 ? walls[repeat / 2] : (walls[repeat / 2 - 1] + walls[repeat / 2]) / 2;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 
     printf("case=%c est=%" PRIu64 " data=%" PRIu64 " close=%" PRIu64 " reset=%" PRIu64 " timed_out=%" PRIu64
            " exiting=%" PRIu64 " bytes=%" PRIu64 " copied=%" PRIu64 " hash=%016" PRIx64 " udp_n=%" PRIu64
            " udp_bytes=%" PRIu64 " ip_n=%" PRIu64 " ip_bytes=%" PRIu64 " warnings=%" PRIu64
-           " wall_ms=%.1f maxrss_kb=%ld\n",
+           " wall_ms=%.3f cpu_ms=%.1f maxrss_kb=%ld\n",
            which, r.est, r.data, r.close, r.reset, r.timed_out, r.exiting, r.bytes, r.copied, r.hash, r.udp_n,
-           r.udp_bytes, r.ip_n, r.ip_bytes, r.warnings, (t1 - t0) * 1e3, peak_rss_kb());
+           r.udp_bytes, r.ip_n, r.ip_bytes, r.warnings, wall * 1e3, cpu_ms, peak_rss_kb());
+    free(walls);
     return 0;
 }

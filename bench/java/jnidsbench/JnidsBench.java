@@ -153,7 +153,10 @@ public final class JnidsBench {
 
     // ---- measurement ------------------------------------------------------------
 
-    record Pass(double ms, String result, long gcCount, long gcMs, long allocated, long packets) { }
+    record Pass(double ms, double cpuMs, String result, long gcCount, long gcMs, long allocated, long packets) { }
+
+    static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -173,18 +176,20 @@ public final class JnidsBench {
         long tid = Thread.currentThread().getId();
         long[] g0 = gc();
         long a0 = THREADS.getThreadAllocatedBytes(tid);
+        long c0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         Nids.param("filename", capture);
         Nids.init();
         Nids.run();
         long t1 = System.nanoTime();
+        long c1 = OS.getProcessCpuTime();
         long a1 = THREADS.getThreadAllocatedBytes(tid);
         long[] g1 = gc();
-        return new Pass((t1 - t0) / 1e6, result(which), g1[0] - g0[0], g1[1] - g0[1], a1 - a0,
+        return new Pass((t1 - t0) / 1e6, (c1 - c0) / 1e6, result(which), g1[0] - g0[0], g1[1] - g0[1], a1 - a0,
                 Nids.packetCount());
     }
 
-    record CPass(double ms, String result, long maxRssKb) { }
+    record CPass(double ms, double cpuMs, String result, long maxRssKb) { }
 
     static CPass cPass(String cBin, char which, String capture, int streams) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cBin, String.valueOf(which), capture, String.valueOf(streams));
@@ -202,7 +207,8 @@ public final class JnidsBench {
         Map<String, String> kv = parse(line);
         long rss = Long.parseLong(kv.remove("maxrss_kb"));
         kv.remove("wall_ms");
-        return new CPass((t1 - t0) / 1e6, join(kv), rss);
+        double cpu = Double.parseDouble(kv.remove("cpu_ms"));
+        return new CPass((t1 - t0) / 1e6, cpu, join(kv), rss);
     }
 
     static Map<String, String> parse(String line) {
@@ -287,8 +293,8 @@ public final class JnidsBench {
             js.add(j);
             if (expected == null) expected = c.result;
             boolean same = c.result.equals(expected) && j.result.equals(expected);
-            System.err.printf(Locale.ROOT, "[%c] run %d/%d  c %8.1f ms  java %8.1f ms  gc %d (%d ms)  alloc %d B  %s%n",
-                    which, i + 1, runs, c.ms, j.ms, j.gcCount, j.gcMs, j.allocated, same ? "same results" : "MISMATCH");
+            System.err.printf(Locale.ROOT, "[%c] run %d/%d  c %8.1f ms (cpu %8.1f)  java %8.1f ms (cpu %8.1f)  gc %d (%d ms)  alloc %d B  %s%n",
+                    which, i + 1, runs, c.ms, c.cpuMs, j.ms, j.cpuMs, j.gcCount, j.gcMs, j.allocated, same ? "same results" : "MISMATCH");
             if (!same) {
                 ok = false;
                 System.err.println("  c:    " + c.result);
@@ -298,6 +304,8 @@ public final class JnidsBench {
         long javaRss = peakRssKb();
         double cMs = median(cs.stream().mapToDouble(CPass::ms).toArray());
         double jMs = median(js.stream().mapToDouble(Pass::ms).toArray());
+        double cCpu = median(cs.stream().mapToDouble(CPass::cpuMs).toArray());
+        double jCpu = median(js.stream().mapToDouble(Pass::cpuMs).toArray());
         double gcCount = median(js.stream().mapToDouble(Pass::gcCount).toArray());
         double gcMs = median(js.stream().mapToDouble(Pass::gcMs).toArray());
         double alloc = median(js.stream().mapToDouble(Pass::allocated).toArray());
@@ -316,8 +324,8 @@ public final class JnidsBench {
             default -> "(d) a + UDP + IP";
         };
         System.out.printf(Locale.ROOT,
-                "| %s | %.0f | %.0f | %.2f | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %.1f | %s |%n",
-                name, cMs, jMs, jMs / cMs,
+                "| %s | %.0f | %.0f | **%.2f** | %.0f / %.0f (%.2f) | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %.1f | %s |%n",
+                name, cMs, jMs, jMs / cMs, cCpu, jCpu, jCpu / cCpu,
                 packets / cMs / 1e3, packets / jMs / 1e3,
                 fileBytes / cMs / 1e3, fileBytes / jMs / 1e3,
                 cRss / 1024.0, javaRss / 1024.0,
