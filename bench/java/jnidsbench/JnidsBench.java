@@ -207,6 +207,7 @@ public final class JnidsBench {
         Map<String, String> kv = parse(line);
         long rss = Long.parseLong(kv.remove("maxrss_kb"));
         kv.remove("wall_ms");
+        kv.remove("pass_cpu_ms");
         double cpu = Double.parseDouble(kv.remove("cpu_ms"));
         return new CPass((t1 - t0) / 1e6, cpu, join(kv), rss);
     }
