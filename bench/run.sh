@@ -110,7 +110,7 @@ ccv=$($CC --version | head -1)
 packets_note=$(basename "$capture")
 report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
 {
-    echo "Capture: \`$packets_note\`, $(du -h "$capture" | cut -f1)B$([ -f "$capture.meta" ] && sed -n 's/.*packets=\([0-9]*\) .*tcp_flows=\([0-9]*\) .*max_concurrent=\([0-9]*\).*/, \1 packets, \2 TCP flows, up to \3 concurrent/p' "$capture.meta")."
+    echo "Capture: \`$packets_note\`, $(du -h "$capture" | cut -f1)B$([ -f "$capture.meta" ] && sed -n 's/^file=[^ ]* bytes=[0-9]* packets=\([0-9]*\) .*tcp_flows=\([0-9]*\) .*max_concurrent=\([0-9]*\).*/, \1 packets, \2 TCP flows, up to \3 concurrent/p' "$capture.meta")."
     echo "Median of $runs runs per case. **C**: \`native/bench/bench_c\`, one process per run (wall time of the process; CPU time of the process)."
     echo "**Java**: the same work through jnids' public API, in one JVM per case, after $warmup warm-up pass(es) (wall time of \`init()\` + \`run()\`; CPU time of the whole JVM over it, JIT and GC threads included)."
     echo

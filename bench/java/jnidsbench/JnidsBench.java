@@ -153,7 +153,7 @@ public final class JnidsBench {
 
     // ---- measurement ------------------------------------------------------------
 
-    record Pass(double ms, double cpuMs, String result, long gcCount, long gcMs, long allocated, long packets) { }
+    record Pass(double ms, double cpuMs, double threadCpuMs, String result, long gcCount, long gcMs, long allocated, long packets) { }
 
     static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -177,15 +177,17 @@ public final class JnidsBench {
         long[] g0 = gc();
         long a0 = THREADS.getThreadAllocatedBytes(tid);
         long c0 = OS.getProcessCpuTime();
+        long tc0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Nids.param("filename", capture);
         Nids.init();
         Nids.run();
         long t1 = System.nanoTime();
         long c1 = OS.getProcessCpuTime();
+        long tc1 = THREADS.getCurrentThreadCpuTime();
         long a1 = THREADS.getThreadAllocatedBytes(tid);
         long[] g1 = gc();
-        return new Pass((t1 - t0) / 1e6, (c1 - c0) / 1e6, result(which), g1[0] - g0[0], g1[1] - g0[1], a1 - a0,
+        return new Pass((t1 - t0) / 1e6, (c1 - c0) / 1e6, (tc1 - tc0) / 1e6, result(which), g1[0] - g0[0], g1[1] - g0[1], a1 - a0,
                 Nids.packetCount());
     }
 
@@ -294,8 +296,8 @@ public final class JnidsBench {
             js.add(j);
             if (expected == null) expected = c.result;
             boolean same = c.result.equals(expected) && j.result.equals(expected);
-            System.err.printf(Locale.ROOT, "[%c] run %d/%d  c %8.1f ms (cpu %8.1f)  java %8.1f ms (cpu %8.1f)  gc %d (%d ms)  alloc %d B  %s%n",
-                    which, i + 1, runs, c.ms, c.cpuMs, j.ms, j.cpuMs, j.gcCount, j.gcMs, j.allocated, same ? "same results" : "MISMATCH");
+            System.err.printf(Locale.ROOT, "[%c] run %d/%d  c %8.1f ms (cpu %8.1f)  java %8.1f ms (cpu %8.1f, thread %8.1f)  gc %d (%d ms)  alloc %d B  %s%n",
+                    which, i + 1, runs, c.ms, c.cpuMs, j.ms, j.cpuMs, j.threadCpuMs, j.gcCount, j.gcMs, j.allocated, same ? "same results" : "MISMATCH");
             if (!same) {
                 ok = false;
                 System.err.println("  c:    " + c.result);
