@@ -5,7 +5,8 @@
 #   bench/jmh/run-jmh.sh [JMH options, e.g. -f 1 -wi 3 -i 5 TcpCallbackBench]
 #
 # Builds the jar (mvn package in the repository root) when it is missing.
-# Results: bench/out/jmh.json and bench/out/jmh-c.txt.
+# Results: bench/out/jmh-cpu.txt (CPU-time figures, C and Java) and
+# bench/out/jmh.json (JMH). JMH=0 skips JMH.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -22,18 +23,31 @@ fi
 CP=$HERE/target/classes:$(cat "$HERE/target/classpath.txt"):$JAR
 
 java -cp "$CP" jnidsbench.jmh.MicroCapture "$OUT" >/dev/null
+# 1. C on the same micro captures, with the Java side's n_tcp_streams (libnids'
+#    default, 1040): median thread CPU time of 201 passes.
+# 2. The Java variants timed by thread CPU time (CpuTimeMicro), one JVM each.
+#    On a loaded machine these are the figures to trust: JMH (3.) measures
+#    wall time, which includes time the thread spent descheduled.
 {
-    echo "# bench_c on the micro captures: median of 201 passes, ns per packet of interest"
+    echo "# C (bench_c), CPU ns per segment / datagram, median of 201 passes"
     for c in n a; do
-        line=$(BENCH_REPEAT=201 "$OUT/bench_c" "$c" "$OUT/micro-tcp.pcap")
-        ms=$(sed 's/.*wall_ms=\([0-9.]*\).*/\1/' <<<"$line")
-        echo "tcp case=$c ns_per_segment=$(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms * 1e6 / 20000 }')"
+        line=$(BENCH_REPEAT=201 "$OUT/bench_c" "$c" "$OUT/micro-tcp.pcap" 1040)
+        ms=$(sed 's/.*pass_cpu_ms=\([0-9.]*\).*/\1/' <<<"$line")
+        echo "c tcp $c $(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms * 1e6 / 20000 }')"
     done
     for c in n u i d; do
-        line=$(BENCH_REPEAT=201 "$OUT/bench_c" "$c" "$OUT/micro-udp.pcap")
-        ms=$(sed 's/.*wall_ms=\([0-9.]*\).*/\1/' <<<"$line")
-        echo "udp case=$c ns_per_datagram=$(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms * 1e6 / 20000 }')"
+        line=$(BENCH_REPEAT=201 "$OUT/bench_c" "$c" "$OUT/micro-udp.pcap" 1040)
+        ms=$(sed 's/.*pass_cpu_ms=\([0-9.]*\).*/\1/' <<<"$line")
+        echo "c udp $c $(awk -v ms="$ms" 'BEGIN { printf "%.1f", ms * 1e6 / 20000 }')"
     done
-} | tee "$OUT/jmh-c.txt"
+    echo "# Java, CPU ns per segment / datagram, median of 301 passes after 400 warm-up passes"
+    for h in none state countNew fields dataBuffer data rawJavaCpp; do
+        java -Djnids.bench.dir="$OUT" -cp "$CP" jnidsbench.jmh.CpuTimeMicro tcp "$h"
+    done
+    for h in none udp udpAddr ip udpAndIp; do
+        java -Djnids.bench.dir="$OUT" -cp "$CP" jnidsbench.jmh.CpuTimeMicro udp "$h"
+    done
+} | tee "$OUT/jmh-cpu.txt"
+[ "${JMH:-1}" = 0 ] && exit 0
 cd "$HERE"
 java -cp "$CP" org.openjdk.jmh.Main -jvmArgsAppend "-Djnids.bench.dir=$OUT" -rf json -rff "$OUT/jmh.json" "$@"
