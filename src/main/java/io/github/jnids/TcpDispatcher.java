@@ -59,6 +59,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private final int[] before = new int[4];
     private final int[] handlerBefore = new int[4];
     private final int[] after = new int[4];
+    private final int[] base = new int[4];
 
     /** libnids' ride_lurkers rule: a counter that rose sets its bit, one that fell clears it. */
     private static int updateMask(int whatto, int[] b, int[] a) {
@@ -82,6 +83,10 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         return CC | SC | CCU | SCU;
     }
 
+    private static final int[] BITS = {CC, SC, CCU, SCU};
+    private static final int[] SLOTS = {C + JNIDS_HALF_COLLECT, S + JNIDS_HALF_COLLECT,
+            C + JNIDS_HALF_COLLECT_URG, S + JNIDS_HALF_COLLECT_URG};
+
     private void dispatch(int nidsState) throws Exception {
         counters(before);
         StreamState st;
@@ -93,6 +98,14 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
             if (st == null) return;
         }
         boolean ending = nidsState != Nids.NIDS_JUST_EST && nidsState != Nids.NIDS_DATA;
+        // libnids sees jnids as one listener adding 0 or 1 to each collect
+        // counter; handlers see (and change) the counter as it would be with
+        // each of them a libnids listener: the others' part plus their sum.
+        for (int k = 0; k < 4; k++) {
+            int mine = (st.trampolineWhatto & BITS[k]) != 0 ? 1 : 0;
+            base[k] = before[k] - mine;
+            box.putLong(SLOTS[k] * 8, base[k] + st.javaCollect[k]);
+        }
         try {
             if (nidsState == Nids.NIDS_JUST_EST) {
                 for (HandlerList.Entry<TcpHandler> e : handlers.snapshot()) {
@@ -119,9 +132,18 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 }
             }
         } finally {
-            // libnids keeps jnids' trampoline on the stream only while its own
-            // collect counters, summed over all handlers, say so.
-            int whatto = updateMask(st.trampolineWhatto, before, counters(after));
+            // libnids keeps jnids' trampoline on the stream while some handler
+            // collects: its part of each counter goes back to 0 or 1, so that
+            // libnids' own rule (a counter that rose sets the listener's bit,
+            // one that fell clears it) gives the trampoline that mask.
+            counters(after);
+            int whatto = 0;
+            for (int k = 0; k < 4; k++) {
+                int sum = Math.max(0, after[k] - base[k]);
+                st.javaCollect[k] = sum;
+                if (sum > 0) whatto |= BITS[k];
+                box.putLong(SLOTS[k] * 8, base[k] + (sum > 0 ? 1 : 0));
+            }
             if (ending || whatto == 0) {
                 release(st);
                 box.putLong(JNIDS_TCP_PARAM * 8, 0);

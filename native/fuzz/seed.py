@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Makes the seed corpora of jnids' fuzz harnesses.
+
+    python3 native/fuzz/seed.py OUTDIR capture...
+
+Writes OUTDIR/capture/ (inputs of fuzz_capture: a flags byte, then a capture
+file) and OUTDIR/linktypes/ (inputs of fuzz_linktypes). Seeds come from the
+captures named (pcapng ones are converted with tcpdump when it is present),
+cut into small pieces so that each runs fast, and from a few hand-made
+sessions: IP fragments in and out of order and overlapping, TCP with urgent
+data, retransmissions, out-of-order segments and resets, UDP, ICMP errors.
+"""
+import hashlib, os, shutil, struct, subprocess, sys, tempfile
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+def ip(src, dst, proto, payload, ident=1, frag=0, mf=0, ttl=64, opts=b""):
+    hl = (20 + len(opts)) // 4
+    h = struct.pack("!BBHHHBBH4s4s", 0x40 | hl, 0, hl * 4 + len(payload), ident,
+                    (mf << 13) | frag, ttl, proto, 0, bytes(src), bytes(dst)) + opts
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + payload
+
+def l4sum(src, dst, proto, seg):
+    return csum(bytes(src) + bytes(dst) + struct.pack("!BBH", 0, proto, len(seg)) + seg)
+
+def tcp(src, dst, sp, dp, seq, ack, flags, data=b"", urp=0, win=8192, opts=b""):
+    off = (20 + len(opts)) // 4
+    h = struct.pack("!HHIIBBHHH", sp, dp, seq & 0xffffffff, ack & 0xffffffff, off << 4, flags, win, 0, urp) + opts
+    s = l4sum(src, dst, 6, h + data)
+    return ip(src, dst, 6, h[:16] + struct.pack("!H", s) + h[18:] + data)
+
+def udp(src, dst, sp, dp, data):
+    h = struct.pack("!HHHH", sp, dp, 8 + len(data), 0)
+    s = l4sum(src, dst, 17, h + data)
+    return h[:6] + struct.pack("!H", s or 0xffff) + data
+
+def eth(p):
+    return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + p
+
+def pcap(frames, linktype=1, snap=65535):
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, snap, linktype)
+    for i, f in enumerate(frames):
+        out += struct.pack("<IIII", 1000 + i, 0, len(f), len(f)) + f
+    return out
+
+def read_pcap(data):
+    magic = struct.unpack("<I", data[:4])[0]
+    e = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    linktype = struct.unpack(e + "I", data[20:24])[0]
+    pos, frames = 24, []
+    while pos + 16 <= len(data):
+        _, _, incl, _ = struct.unpack(e + "IIII", data[pos:pos + 16])
+        frames.append(data[pos + 16:pos + 16 + incl])
+        pos += 16 + incl
+    return linktype, frames
+
+A, B, C = [10, 0, 0, 1], [10, 0, 0, 2], [192, 168, 1, 9]
+
+def sessions():
+    s = {}
+    # TCP: handshake, data both ways, urgent data, out of order, retransmit, FIN
+    c, v = 1000, 5000
+    f = [tcp(A, B, 1234, 80, c, 0, 0x02), tcp(B, A, 80, 1234, v, c + 1, 0x12),
+         tcp(A, B, 1234, 80, c + 1, v + 1, 0x10),
+         tcp(A, B, 1234, 80, c + 1, v + 1, 0x18, b"GET / HTTP/1.0\r\n\r\n"),
+         tcp(B, A, 80, 1234, v + 11, c + 19, 0x18, b"world"),
+         tcp(B, A, 80, 1234, v + 1, c + 19, 0x18, b"hello ...."),
+         tcp(B, A, 80, 1234, v + 1, c + 19, 0x18, b"hello ...."),
+         tcp(A, B, 1234, 80, c + 19, v + 16, 0x38, b"!urgent", urp=3),
+         tcp(A, B, 1234, 80, c + 26, v + 16, 0x11), tcp(B, A, 80, 1234, v + 16, c + 27, 0x11),
+         tcp(A, B, 1234, 80, c + 27, v + 17, 0x10)]
+    s["tcp"] = f
+    # TCP with window scale and timestamps, then a reset
+    opts = b"\x02\x04\x05\xb4\x01\x03\x03\x07\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x00\x01\x01\x04\x02"
+    f = [tcp(A, C, 4000, 22, 7, 0, 0x02, opts=opts), tcp(C, A, 22, 4000, 70, 8, 0x12, opts=opts),
+         tcp(A, C, 4000, 22, 8, 71, 0x10), tcp(C, A, 22, 4000, 71, 8, 0x18, b"SSH-2.0-x\r\n"),
+         tcp(A, C, 4000, 22, 8, 82, 0x04)]
+    s["tcp-rst"] = f
+    # UDP, whole and in fragments: in order, reversed, overlapping, duplicated
+    dg = udp(A, B, 53, 5353, bytes(range(256)) * 2)
+    s["udp"] = [ip(A, B, 17, dg, ident=7)]
+    frags = [ip(A, B, 17, dg[o:o + 128], ident=9, frag=o // 8, mf=int(o + 128 < len(dg)))
+             for o in range(0, len(dg), 128)]
+    s["frag"] = frags
+    s["frag-rev"] = frags[::-1]
+    s["frag-overlap"] = [ip(A, B, 17, dg[0:200], ident=11, frag=0, mf=1),
+                         ip(A, B, 17, dg[96:300], ident=11, frag=12, mf=1),
+                         ip(A, B, 17, dg[256:], ident=11, frag=32, mf=0),
+                         ip(A, B, 17, dg[96:300], ident=11, frag=12, mf=1)]
+    # ICMP port unreachable quoting a TCP segment of the first session
+    quoted = tcp(A, B, 1234, 80, c + 1, v + 1, 0x10)[:28]
+    icmp = struct.pack("!BBHI", 3, 3, 0, 0) + quoted
+    icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+    s["icmp"] = s["tcp"][:3] + [ip(B, A, 1, icmp)]
+    # a SYN scan
+    s["scan"] = [tcp(C, B, 6000, p, 1, 0, 0x02) for p in range(20, 40)]
+    # IP options (record route, source route)
+    s["ipopts"] = [ip(A, B, 17, udp(A, B, 1, 2, b"x" * 10), opts=b"\x07\x07\x04" + bytes(4) + b"\x01"),
+                   ip(A, B, 17, udp(A, B, 1, 2, b"y" * 10), opts=b"\x83\x07\x04" + bytes([1, 2, 3, 4]) + b"\x01")]
+    return s
+
+# Link-layer wrappers of an IP packet, for fuzz_linktypes (selector order
+# matches the harness's table).
+LLC = b"\xaa\xaa\x03\x00\x00\x00\x08\x00"
+def wlan(p, qos=False, wds=False):
+    fc = 0x08 | (0x80 if qos else 0)
+    flags = 0x03 if wds else 0x01
+    h = struct.pack("<BBH", fc, flags, 0) + bytes(18) + b"\0\0" + (bytes(6) if wds else b"") + (b"\0\0" if qos else b"")
+    return h + LLC + p
+WRAP = {
+    0: lambda p: eth(p),
+    1: lambda p: wlan(p),
+    2: lambda p: struct.pack("<BBHI", 0, 0, 8, 0) + wlan(p, qos=True),
+    3: lambda p: bytes(144) + wlan(p, wds=True),
+    4: lambda p: bytes(14) + b"\x08\x00" + p,
+    5: lambda p: struct.pack("<I", 2) + p,
+    6: lambda p: p,
+}
+
+def lt_input(flags, sel, packets):
+    out = bytes([flags, sel])
+    for p in packets:
+        out += bytes([0]) + struct.pack("<H", len(p)) + p
+    return out
+
+def main():
+    out = sys.argv[1]
+    cap_dir, lt_dir = os.path.join(out, "capture"), os.path.join(out, "linktypes")
+    os.makedirs(cap_dir, exist_ok=True)
+    os.makedirs(lt_dir, exist_ok=True)
+    def put(d, data):
+        with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as fh:
+            fh.write(data)
+    ip_packets = []
+    for name, frames in sessions().items():
+        for flags in (0x00, 0x81, 0x13, 0x5f):
+            put(cap_dir, bytes([flags]) + pcap([eth(p) for p in frames]))
+        put(cap_dir, bytes([0x80]) + pcap(frames, linktype=101))
+        ip_packets.append(frames)
+    tmp = tempfile.mkdtemp()
+    try:
+        for path in sys.argv[2:]:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            if data[:4] == b"\x0a\x0d\x0d\x0a":
+                put(cap_dir, b"\x01" + data[:16384])
+                conv = os.path.join(tmp, "x.pcap")
+                if not shutil.which("tcpdump") or subprocess.run(
+                        ["tcpdump", "-r", path, "-w", conv], capture_output=True).returncode:
+                    continue
+                with open(conv, "rb") as fh:
+                    data = fh.read()
+            linktype, frames = read_pcap(data)
+            for i in range(0, len(frames), 24):
+                chunk = frames[i:i + 24]
+                put(cap_dir, bytes([0x01 if i % 48 else 0x81]) + pcap(chunk, linktype))
+                if linktype == 1:
+                    ip_packets.append([f[14:] for f in chunk if f[12:14] == b"\x08\x00"])
+    finally:
+        shutil.rmtree(tmp)
+    for n, packets in enumerate(ip_packets):
+        packets = [p for p in packets if p]
+        if not packets:
+            continue
+        for sel, wrap in WRAP.items():
+            if (n + sel) % 3 == 0 or n < 11:
+                put(lt_dir, lt_input(0x81 if sel else 0x01, sel, [wrap(p) for p in packets[:24]]))
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,445 @@
+package io.github.jnids.cli;
+
+import io.github.jnids.Nids;
+import io.github.jnids.NidsException;
+import io.github.jnids.PcapStats;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code jnids} command: reassembles the TCP streams of capture files or of
+ * a live interface with libnids and prints one line per stream as it ends.
+ *
+ * <pre>
+ * java -jar jnids-all.jar capture.pcap
+ * [+] 10.1.1.101:3177 - 10.1.1.1:80 (CTS: 476B | STC: 435B)
+ * </pre>
+ *
+ * Exit status: 0 on success, 1 on a runtime error (one line on standard error,
+ * {@code jnids: <message>}), 2 on a usage error.
+ */
+@Command(name = "jnids",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        versionProvider = Main.Versions.class,
+        headerHeading = "",
+        synopsisHeading = "Usage: ",
+        descriptionHeading = "%n",
+        parameterListHeading = "%n",
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n",
+        description = {
+            "Reassembles the TCP streams of capture files (pcap, pcapng) or of a live interface "
+                    + "with libnids and prints one line per stream, in the order the streams end:",
+            "",
+            "  [+] 10.1.1.101:3177 - 10.1.1.1:80 (CTS: 476B | STC: 435B)",
+            "",
+            "CTS counts the bytes the client (the side that sent the SYN) sent to the server, "
+                    + "STC the bytes the server sent back. A stream that ended with a reset, timed out "
+                    + "or was still open when the capture ended is marked [reset], [timeout] or [open]. "
+                    + "libnids reports only streams whose handshake it saw.",
+        },
+        footer = {
+            "Each capture file is a session of its own; files are read in the order given.",
+            "",
+            "Examples:",
+            "  jnids capture.pcap",
+            "  jnids -f 'tcp port 80' --json a.pcap b.pcapng > streams.jsonl",
+            "  jnids --dump flows/ capture.pcap",
+            "  jnids --no-checksum capture-taken-on-this-host.pcap",
+            "  jnids -i eth0 --scan            (until Ctrl-C; needs capture permission)",
+            "",
+            "Exit status: 0 success (also a live capture ended with Ctrl-C), 1 runtime error "
+                    + "(one line: jnids: <message>), 2 usage error, 130 reading files interrupted by Ctrl-C.",
+        })
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Capture files in command-line order, whether given with -r or as operands. */
+    private final List<Path> files = new ArrayList<>();
+    private int readsSeen;
+    private int operandsSeen;
+
+    // picocli passes a multi-value setter the values seen so far each time one is added:
+    // both setters append the new ones to the same list, keeping command-line order.
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE", arity = "1", order = 1,
+            description = "Read packets from FILE (pcap or pcapng). Repeatable; "
+                    + "capture files may also be given as operands.")
+    void reads(List<Path> reads) {
+        for (int i = readsSeen; i < reads.size(); i++) files.add(reads.get(i));
+        readsSeen = reads.size();
+    }
+
+    @Parameters(paramLabel = "CAPTURE", arity = "0..*", description = "Capture files to read, like -r.")
+    void operands(List<Path> operands) {
+        for (int i = operandsSeen; i < operands.size(); i++) files.add(operands.get(i));
+        operandsSeen = operands.size();
+    }
+
+    @Option(names = {"-i", "--interface"}, order = 2, paramLabel = "IFACE",
+            description = "Capture live on IFACE until Ctrl-C (or SIGTERM); streams still open are "
+                    + "then reported and a summary line goes to standard error. Needs permission to "
+                    + "capture (root or CAP_NET_RAW).")
+    String iface;
+
+    @Option(names = {"-f", "--filter"}, order = 3, paramLabel = "BPF",
+            description = "Only read packets matching the BPF expression (tcpdump syntax), e.g. 'tcp port 80'.")
+    String filter;
+
+    @Option(names = "--no-checksum", order = 4,
+            description = "Do not verify IP, TCP and UDP checksums (libnids drops packets with a wrong "
+                    + "checksum by default). Use it for captures taken on the sending host: with "
+                    + "checksum offloading the network card fills in checksums after the capture "
+                    + "point, so the captured outgoing packets carry wrong ones and their streams "
+                    + "would be missing or incomplete.")
+    boolean noChecksum;
+
+    @Option(names = "--dump", order = 5, paramLabel = "DIR",
+            description = "Write each direction of each stream to its own file in DIR (created if "
+                    + "needed), named as tcpflow does: 010.001.001.101.03177-010.001.001.001.00080 "
+                    + "holds what 10.1.1.101:3177 sent to 10.1.1.1:80. Existing files are never "
+                    + "overwritten: a suffix -1, -2, ... is added. A direction that carried no "
+                    + "bytes gets no file.")
+    Path dumpDir;
+
+    @Option(names = "--json", order = 6,
+            description = "Print one JSON object per line instead: for each stream type=tcp, src, "
+                    + "sport, dst, dport, state (close|reset|timeout|open), bytes_cts, bytes_stc, "
+                    + "first_ts, last_ts (packet times, seconds since the epoch), capture; "
+                    + "file_cts/file_stc with --dump.")
+    boolean json;
+
+    @Option(names = "--udp", order = 7, description = "Also report each UDP datagram, one line each: "
+            + "[udp] src:sport - dst:dport (NB).")
+    boolean udp;
+
+    @Option(names = "--scan", order = 8, description = "Report port scans (libnids' scan detection: a host "
+            + "probing more than 10 ports) and libnids' warnings about malformed IP, TCP and UDP "
+            + "packets, as lines starting with [!].")
+    boolean scan;
+
+    @Option(names = "--no-progress", order = 9, description = "Never show the progress line (shown on standard "
+            + "error, when it is a terminal, while reading files: bytes read, rate, streams).")
+    boolean noProgress;
+
+    @Option(names = {"-h", "--help"}, order = 10, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, order = 11, versionHelp = true,
+            description = "Show the versions of jnids, libnids and libpcap and exit.")
+    boolean version;
+
+    /** libnids' default number of hosts tracked by its port-scan detection. */
+    static final int SCAN_NUM_HOSTS = 256;
+
+    /** Exit status after Ctrl-C (SIGINT) or SIGTERM stopped the reading of capture files. */
+    static final int INTERRUPTED = 130;
+
+    /** libpcap's read timeout for live captures, in milliseconds. */
+    static final int LIVE_TIMEOUT_MS = 100;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command and returns its exit status. */
+    static int run(String... args) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOverwrittenOptionsAllowed(true);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("jnids: " + oneLine(ex.getMessage()) + " (see jnids --help)");
+            return 2;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            fail(ex);
+            return 1;
+        });
+        return cmd.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        if (iface != null && !files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "-i cannot be combined with capture files");
+        }
+        if (iface == null && files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no capture given: name capture files or -i IFACE");
+        }
+        if (iface != null && iface.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "-i needs an interface name");
+        }
+        try {
+            return iface != null ? live() : offline();
+        } catch (CliFailure.OutputClosed e) {
+            return 0;
+        } catch (RuntimeException e) {
+            CliFailure.OutputClosed closed = find(e, CliFailure.OutputClosed.class);
+            if (closed != null) return 0;
+            fail(e);
+            return 1;
+        }
+    }
+
+    private int offline() {
+        for (Path f : files) checkReadable(f);
+        Dumper dumper = dumpDir != null ? Dumper.create(dumpDir) : null;
+        boolean showProgress = !noProgress && Progress.stderrIsTerminal();
+        Output out = new Output(Progress.stdoutIsTerminal());
+        Reporter reporter = new Reporter(out, json, udp, scan, dumper);
+        Progress progress = showProgress ? new Progress(System.err, reporter::streams) : null;
+        if (progress != null) out.progress(progress);
+        register(reporter, progress);
+        Interrupt interrupt = Interrupt.install();
+        try {
+            for (Path f : files) {
+                reporter.source(f.toString());
+                if (progress != null) progress.start(f.getFileName().toString(), size(f));
+                Nids.param("device", null);
+                Nids.param("filename", f.toString());
+                configure();
+                try {
+                    Nids.init();
+                } catch (NidsException e) {
+                    throw new CliFailure(withName(f.toString(), e.getMessage()), e);
+                }
+                try {
+                    Nids.run();
+                    if (interrupt.fired()) {
+                        // Ctrl-C: the streams open so far are reported, the other files skipped.
+                        if (progress != null) progress.clear();
+                        Nids.exit();
+                        reporter.reportOpen();
+                        out.flush();
+                        System.err.println("jnids: interrupted while reading " + f);
+                        return INTERRUPTED;
+                    }
+                } catch (RuntimeException e) {
+                    if (progress != null) progress.clear();
+                    failed(reporter, e);
+                    throw e;
+                }
+                reporter.reportOpen();
+                out.flush();
+                if (progress != null) progress.finish();
+            }
+        } finally {
+            interrupt.done();
+            if (dumper != null) dumper.close();
+            out.flush();
+        }
+        return 0;
+    }
+
+    private int live() {
+        Dumper dumper = dumpDir != null ? Dumper.create(dumpDir) : null;
+        Output out = new Output(true);
+        Reporter reporter = new Reporter(out, json, udp, scan, dumper);
+        register(reporter, null);
+        reporter.source(iface);
+        Nids.param("filename", null);
+        Nids.param("device", iface);
+        // libpcap hands packets over in blocks, at the latest after this many ms: keep the
+        // report prompt and the wait at Ctrl-C short (libnids' default is 1024).
+        Nids.param("pcap_timeout", LIVE_TIMEOUT_MS);
+        configure();
+        try {
+            Nids.init();
+        } catch (NidsException e) {
+            throw new CliFailure(withName(iface, e.getMessage()), e);
+        }
+        System.err.println("jnids: listening on " + iface + ", Ctrl-C to stop");
+        Interrupt interrupt = Interrupt.install();
+        PcapStats stats = null;
+        try {
+            try {
+                Nids.run();
+            } catch (RuntimeException e) {
+                failed(reporter, e);
+                throw e;
+            }
+            drain();
+            try {
+                stats = Nids.getPcapStats();
+            } catch (RuntimeException e) {
+                stats = null;
+            }
+            Nids.exit();
+            reporter.reportOpen();
+            out.flush();
+            if (dumper != null) dumper.close();
+        } finally {
+            interrupt.done();
+        }
+        StringBuilder summary = new StringBuilder();
+        if (stats != null) {
+            summary.append(stats.recv()).append(" packets received, ").append(stats.drop())
+                    .append(" dropped, ");
+        } else {
+            summary.append(Nids.packetCount()).append(" packets, ");
+        }
+        summary.append(reporter.streams()).append(reporter.streams() == 1 ? " stream" : " streams");
+        if (udp) summary.append(", ").append(reporter.datagrams()).append(" UDP datagrams");
+        if (scan) summary.append(", ").append(reporter.warnings()).append(" warnings");
+        System.err.println(summary);
+        return 0;
+    }
+
+    /**
+     * After a stop: processes the packets libpcap had captured but not yet handed over
+     * (counted as received, they would be missing from the report). libpcap hands a
+     * block over at the latest {@link #LIVE_TIMEOUT_MS} after its first packet, but waits
+     * for ever when nothing arrives, so a timer ends the draining.
+     */
+    private static void drain() {
+        java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(LIVE_TIMEOUT_MS * 5 / 2);
+            } catch (InterruptedException e) {
+                return;
+            }
+            over.set(true);
+            Nids.stop();
+        }, "jnids-drain");
+        timer.setDaemon(true);
+        timer.start();
+        try {
+            while (!over.get()) Nids.dispatch(-1);
+        } finally {
+            timer.interrupt();
+            try {
+                timer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Registers the handlers once; they survive init() and exit() for every session of this run. */
+    private void register(Reporter reporter, Progress progress) {
+        Nids.registerTcp(reporter);
+        if (udp) Nids.registerUdp(reporter);
+        // Always registered: without a handler, jnids would log libnids' warnings.
+        Nids.registerWarning(reporter);
+        if (progress != null) Nids.registerIp(progress);
+    }
+
+    /** The parameters every session of this run gets. */
+    private void configure() {
+        Nids.param("pcap_filter", filter);
+        Nids.param("scan_num_hosts", scan ? SCAN_NUM_HOSTS : 0);
+        if (noChecksum) Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
+    }
+
+    /**
+     * After a failure inside run(): when libnids could not read on (a damaged capture), reports
+     * the streams open at that point, as libnids ended the session; after the command's own
+     * failure (writing a dump file or standard output) reports nothing more. Ends the session.
+     */
+    private static void failed(Reporter reporter, RuntimeException e) {
+        if (find(e, CliFailure.class) == null && find(e, CliFailure.OutputClosed.class) == null) {
+            try {
+                reporter.reportOpen();
+            } catch (RuntimeException ignored) {
+                // the first failure is the one reported
+            }
+        }
+        reporter.silence();
+        try {
+            if (Nids.isOpen()) Nids.exit();
+        } catch (RuntimeException ignored) {
+            // the first failure is the one reported
+        }
+    }
+
+    /** Fails with a precise message unless the file exists, is a regular file and can be read. */
+    static void checkReadable(Path f) {
+        if (!Files.exists(f)) throw new CliFailure(f + ": no such file");
+        if (Files.isDirectory(f)) throw new CliFailure(f + ": is a directory");
+        try {
+            FileChannel.open(f, StandardOpenOption.READ).close();
+        } catch (AccessDeniedException e) {
+            throw new CliFailure(f + ": permission denied");
+        } catch (NoSuchFileException e) {
+            throw new CliFailure(f + ": no such file");
+        } catch (IOException e) {
+            throw new CliFailure(f + ": " + Dumper.reason(e));
+        }
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Prefixes the file or interface name unless libnids' message already names it. */
+    static String withName(String name, String message) {
+        if (message == null || message.isBlank()) return name + ": cannot open";
+        return message.contains(name) ? oneLine(message) : name + ": " + oneLine(message);
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*[\\r\\n]+\\s*", "; ");
+    }
+
+    /** Prints a runtime error as one line; the stack trace only with JNIDS_DEBUG set. */
+    static void fail(Throwable ex) {
+        System.err.println("jnids: " + message(ex));
+        if (System.getenv("JNIDS_DEBUG") != null) ex.printStackTrace();
+    }
+
+    static String message(Throwable ex) {
+        CliFailure cli = find(ex, CliFailure.class);
+        if (cli != null) return oneLine(cli.getMessage());
+        if (ex instanceof NidsException && ex.getMessage() != null) return oneLine(ex.getMessage());
+        LinkageError link = find(ex, LinkageError.class);
+        if (link != null) {
+            return "cannot load the native library (" + oneLine(String.valueOf(link.getMessage())) + ")";
+        }
+        if (ex instanceof OutOfMemoryError) return "out of memory; try a larger -Xmx";
+        String m = ex.getMessage();
+        return m != null && !m.isBlank() ? oneLine(m) : ex.getClass().getSimpleName();
+    }
+
+    static <T extends Throwable> T find(Throwable ex, Class<T> type) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) return type.cast(t);
+        }
+        return null;
+    }
+
+    /** Prints jnids', libnids' and libpcap's versions. */
+    static final class Versions implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String pcap = Nids.libpcapVersion();
+            if (pcap.startsWith("libpcap version ")) pcap = pcap.substring("libpcap version ".length());
+            return new String[] {
+                "jnids " + Nids.version(),
+                "libnids " + Nids.libnidsVersion(),
+                "libpcap " + pcap,
+            };
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.github.jnids.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.jnids.HalfStream;
+import io.github.jnids.Nids;
+import io.github.jnids.NidsWarning;
+import io.github.jnids.ScanProbe;
+import io.github.jnids.TcpHandler;
+import io.github.jnids.TcpStream;
+import io.github.jnids.Tuple4;
+import io.github.jnids.UdpHandler;
+import io.github.jnids.WarningHandler;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+
+/**
+ * The command's libnids handlers: collects both directions of every TCP
+ * stream, counts (and with --dump writes) the bytes, and reports each stream
+ * as it ends; reports UDP datagrams and warnings when asked.
+ */
+final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private final Output out;
+    private final boolean json;
+    private final boolean udp;
+    private final boolean warnings;
+    private final Dumper dumper;
+    private String source;
+    private long streams;
+    private long datagrams;
+    private long warningCount;
+    private boolean silent;
+    private long established;
+    /** Streams still open when the session ended, reported together by {@link #reportOpen()}. */
+    private final java.util.List<Flow> open = new java.util.ArrayList<>();
+
+    /** What the command keeps per stream, in {@link TcpStream#user(Object)}. */
+    private static final class Flow {
+        final Tuple4 addr;
+        final long seq;
+        final double firstTs;
+        double lastTs;
+        long cts;
+        long stc;
+        Dumper.Sink ctsSink;
+        Dumper.Sink stcSink;
+
+        Flow(Tuple4 addr, long seq, double ts) {
+            this.addr = addr;
+            this.seq = seq;
+            this.firstTs = ts;
+            this.lastTs = ts;
+        }
+    }
+
+    Reporter(Output out, boolean json, boolean udp, boolean warnings, Dumper dumper) {
+        this.out = out;
+        this.json = json;
+        this.udp = udp;
+        this.warnings = warnings;
+        this.dumper = dumper;
+    }
+
+    /** The capture file or interface being read, for JSON records. */
+    void source(String source) {
+        this.source = source;
+    }
+
+    /** Stops all output: after a failure, open streams are not reported. */
+    void silence() {
+        silent = true;
+        open.clear();
+    }
+
+    long streams() {
+        return streams;
+    }
+
+    long datagrams() {
+        return datagrams;
+    }
+
+    long warnings() {
+        return warningCount;
+    }
+
+    @Override
+    public void accept(TcpStream tcp) {
+        if (silent) return;
+        int state = tcp.nidsState();
+        switch (state) {
+            case Nids.NIDS_JUST_EST -> {
+                Flow flow = new Flow(tcp.addr(), established++, Nids.getPktTs());
+                if (dumper != null) {
+                    Tuple4 a = flow.addr;
+                    flow.ctsSink = dumper.sink(a.src(), a.sport(), a.dst(), a.dport());
+                    flow.stcSink = dumper.sink(a.dst(), a.dport(), a.src(), a.sport());
+                }
+                tcp.user(flow);
+                tcp.client().collect(true);
+                tcp.server().collect(true);
+            }
+            case Nids.NIDS_DATA -> {
+                Flow flow = flow(tcp);
+                flow.lastTs = Nids.getPktTs();
+                HalfStream server = tcp.server();
+                HalfStream client = tcp.client();
+                int toServer = server.countNew();
+                int toClient = client.countNew();
+                flow.cts += toServer;
+                flow.stc += toClient;
+                if (dumper != null) {
+                    if (toServer > 0) dumper.write(flow.ctsSink, newBytes(server, toServer));
+                    if (toClient > 0) dumper.write(flow.stcSink, newBytes(client, toClient));
+                }
+                // No discard(): libnids then drops what was delivered, keeping only new bytes.
+            }
+            case Nids.NIDS_CLOSE, Nids.NIDS_RESET, Nids.NIDS_TIMED_OUT, Nids.NIDS_EXITING -> {
+                Flow flow = flow(tcp);
+                if (state != Nids.NIDS_EXITING) flow.lastTs = Nids.getPktTs();
+                tcp.user(null);
+                if (dumper != null) {
+                    dumper.close(flow.ctsSink);
+                    dumper.close(flow.stcSink);
+                }
+                streams++;
+                if (state == Nids.NIDS_EXITING) {
+                    open.add(flow);
+                } else {
+                    report(flow, state);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private Flow flow(TcpStream tcp) {
+        Object user = tcp.user();
+        if (user instanceof Flow f) return f;
+        // Not seen established by this handler (cannot happen with libnids' callbacks); start now.
+        Flow f = new Flow(tcp.addr(), established++, Nids.getPktTs());
+        tcp.user(f);
+        return f;
+    }
+
+    /**
+     * Reports the streams still open when the session ended, in the order they were
+     * established: libnids hands them over in the order of its hash table, which is
+     * seeded at random.
+     */
+    void reportOpen() {
+        if (open.isEmpty()) return;
+        open.sort(java.util.Comparator.comparingLong(f -> f.seq));
+        try {
+            if (!silent) {
+                for (Flow f : open) report(f, Nids.NIDS_EXITING);
+            }
+        } finally {
+            open.clear();
+        }
+    }
+
+    /** The last {@code n} bytes of the half stream's buffer: the ones that just arrived. */
+    private static ByteBuffer newBytes(HalfStream half, int n) {
+        ByteBuffer b = half.dataBuffer().duplicate();
+        b.position(Math.max(0, b.limit() - n));
+        return b;
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case Nids.NIDS_CLOSE -> "close";
+            case Nids.NIDS_RESET -> "reset";
+            case Nids.NIDS_TIMED_OUT -> "timeout";
+            case Nids.NIDS_EXITING -> "open";
+            default -> "state" + state;
+        };
+    }
+
+    private void report(Flow flow, int state) {
+        Tuple4 a = flow.addr;
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("type", "tcp");
+            o.addProperty("src", a.src());
+            o.addProperty("sport", a.sport());
+            o.addProperty("dst", a.dst());
+            o.addProperty("dport", a.dport());
+            o.addProperty("state", stateName(state));
+            o.addProperty("bytes_cts", flow.cts);
+            o.addProperty("bytes_stc", flow.stc);
+            o.addProperty("first_ts", seconds(flow.firstTs));
+            o.addProperty("last_ts", seconds(flow.lastTs));
+            if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
+            if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
+            if (source != null) o.addProperty("capture", source);
+            out.line(GSON.toJson(o));
+        } else {
+            String mark = state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]";
+            out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
+                    + " (CTS: " + flow.cts + "B | STC: " + flow.stc + "B)" + mark);
+        }
+    }
+
+    @Override
+    public void accept(Tuple4 addr, ByteBuffer payload, ByteBuffer ipPacket) {
+        if (!udp || silent) return;
+        datagrams++;
+        double ts = Nids.getPktTs();
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("type", "udp");
+            o.addProperty("src", addr.src());
+            o.addProperty("sport", addr.sport());
+            o.addProperty("dst", addr.dst());
+            o.addProperty("dport", addr.dport());
+            o.addProperty("bytes", payload.remaining());
+            o.addProperty("ts", seconds(ts));
+            if (source != null) o.addProperty("capture", source);
+            out.line(GSON.toJson(o));
+        } else {
+            out.line("[udp] " + addr.src() + ":" + addr.sport() + " - " + addr.dst() + ":" + addr.dport()
+                    + " (" + payload.remaining() + "B)");
+        }
+    }
+
+    @Override
+    public void accept(NidsWarning w) {
+        if (!warnings || silent) return;
+        warningCount++;
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("type", w.kind() == NidsWarning.Kind.SCAN ? "scan" : "warning");
+            o.addProperty("kind", w.kind().name().toLowerCase(java.util.Locale.ROOT));
+            o.addProperty("code", w.code());
+            o.addProperty("message", w.message());
+            o.addProperty("src", w.src());
+            if (w.sport() != 0) o.addProperty("sport", w.sport());
+            if (w.dst() != null) o.addProperty("dst", w.dst());
+            if (w.dport() != 0) o.addProperty("dport", w.dport());
+            if (!w.probes().isEmpty()) {
+                JsonArray probes = new JsonArray();
+                for (ScanProbe p : w.probes()) {
+                    JsonObject po = new JsonObject();
+                    po.addProperty("host", p.host());
+                    po.addProperty("port", p.port());
+                    po.addProperty("flags", p.flags());
+                    probes.add(po);
+                }
+                o.add("probes", probes);
+            }
+            o.addProperty("ts", seconds(Nids.getPktTs()));
+            if (source != null) o.addProperty("capture", source);
+            out.line(GSON.toJson(o));
+        } else if (w.kind() == NidsWarning.Kind.SCAN) {
+            out.line("[!] port scan from " + w.src() + ": " + w.probes().size() + " probes"
+                    + probeList(w));
+        } else {
+            out.line("[!] " + w);
+        }
+    }
+
+    private static String probeList(NidsWarning w) {
+        java.util.List<ScanProbe> probes = w.probes();
+        if (probes.isEmpty()) return "";
+        java.util.StringJoiner j = new java.util.StringJoiner(" ", " (", ")");
+        for (int i = 0; i < Math.min(16, probes.size()); i++) {
+            j.add(probes.get(i).host() + ":" + probes.get(i).port());
+        }
+        if (probes.size() > 16) j.add("...");
+        return j.toString();
+    }
+
+    /** A packet time in seconds with microseconds, written without an exponent. */
+    static BigDecimal seconds(double ts) {
+        return BigDecimal.valueOf(ts).setScale(6, RoundingMode.HALF_EVEN);
+    }
+}

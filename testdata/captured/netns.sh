@@ -1,0 +1,82 @@
+# Shared by the make-*.sh scripts (sourced, not run): two network namespaces
+# joined by a veth pair, so that real programs talk over a real (virtual) link
+# whose traffic never leaves this machine, and tcpdump records it.
+#
+#   client namespace jnids-cli, interface jn-cli, 10.77.0.1
+#   server namespace jnids-srv, interface jn-srv, 10.77.0.2
+#
+# Offloads (checksum, segmentation, receive coalescing) are off on both ends,
+# so every captured packet is one wire-sized frame with correct checksums, as
+# on a real network; make-http-lo.sh captures on lo to get the opposite.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+NS_C=jnids-cli
+NS_S=jnids-srv
+C_IP=10.77.0.1
+S_IP=10.77.0.2
+PY=${PYTHON:-/usr/bin/python3}
+APPS=$HERE/apps.py
+CAPTURE_PID=
+
+ns_down() {
+    ip netns del "$NS_C" 2>/dev/null || true
+    ip netns del "$NS_S" 2>/dev/null || true
+}
+
+# ns_up [client MTU] [server MTU]
+ns_up() {
+    local mtu_c=${1:-1500} mtu_s=${2:-1500} ns dev
+    ns_down
+    ip netns add "$NS_C"
+    ip netns add "$NS_S"
+    ip link add jn-cli netns "$NS_C" type veth peer name jn-srv netns "$NS_S"
+    ip -n "$NS_C" addr add "$C_IP/24" dev jn-cli
+    ip -n "$NS_S" addr add "$S_IP/24" dev jn-srv
+    ip -n "$NS_C" link set jn-cli mtu "$mtu_c"
+    ip -n "$NS_S" link set jn-srv mtu "$mtu_s"
+    for ns in "$NS_C" "$NS_S"; do
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+        ip -n "$ns" link set lo up
+    done
+    for dev in "$NS_C:jn-cli" "$NS_S:jn-srv"; do
+        ip netns exec "${dev%%:*}" ethtool -K "${dev#*:}" tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+        ip -n "${dev%%:*}" link set "${dev#*:}" up
+    done
+    sleep 1
+}
+
+# capture_start FILE NAMESPACE|- IFACE [filter...]: tcpdump writes FILE until capture_stop.
+capture_start() {
+    local file=$1 ns=$2 dev=$3
+    shift 3
+    local log=$file.tcpdump.log
+    rm -f "$file" "$log"
+    if [ "$ns" = - ]; then
+        tcpdump --immediate-mode -i "$dev" -s 0 -U -w "$file" "$@" 2>"$log" &
+    else
+        ip netns exec "$ns" tcpdump --immediate-mode -i "$dev" -s 0 -U -w "$file" "$@" 2>"$log" &
+    fi
+    CAPTURE_PID=$!
+    local i
+    for i in $(seq 50); do
+        grep -q "listening on" "$log" 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.3
+}
+
+capture_stop() {
+    # tcpdump is in immediate mode; the pause lets the last packets reach it.
+    sleep 1.5
+    kill -INT "$CAPTURE_PID"
+    wait "$CAPTURE_PID" || true
+    cat "${1:-/dev/null}.tcpdump.log" >&2 2>/dev/null || true
+    rm -f "${1:-/nonexistent}.tcpdump.log"
+}
+
+# in_ns NAMESPACE command...: runs a command in a namespace.
+in_c() { ip netns exec "$NS_C" "$@"; }
+in_s() { ip netns exec "$NS_S" "$@"; }
