@@ -9,7 +9,9 @@
 # Options: --runs N (default 5; 2 with --smoke), --warmup N (default 1),
 #          --cases abcd, --size SIZE (generated capture, default 1G),
 #          --n-tcp-streams N (libnids' n_tcp_streams in both, default 16384)
-# Environment: BENCH_JAVA_OPTS (JVM options, default none), CC (default cc).
+# Environment: BENCH_JAVA_OPTS (JVM options, default none), CC (default cc),
+#   BENCH_CP_PREFIX (class path entries put before the jar: to measure a
+#   patched facade class without rebuilding the jar).
 #
 # For each case, one JVM makes a warm-up pass over the capture, then runs the
 # C baseline (native/bench/bench_c.c, its own process) and one in-process Java
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
         --cases) cases=$2; shift ;;
         --size) size=$2; shift ;;
         --n-tcp-streams) streams=$2; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) capture=$1 ;;
     esac
@@ -93,7 +95,7 @@ for (( i = 0; i < ${#cases}; i++ )); do
     c=${cases:$i:1}
     log "case $c"
     # shellcheck disable=SC2086
-    if row=$(java ${BENCH_JAVA_OPTS:-} -cp "$JAR:$OUT/classes" jnidsbench.JnidsBench --case "$c" \
+    if row=$(java ${BENCH_JAVA_OPTS:-} -cp "${BENCH_CP_PREFIX:+$BENCH_CP_PREFIX:}$JAR:$OUT/classes" jnidsbench.JnidsBench --case "$c" \
             --capture "$capture" --c-bin "$OUT/bench_c" --runs "$runs" --warmup "$warmup" \
             --n-tcp-streams "$streams"); then
         rows+=("$row")
@@ -119,6 +121,7 @@ report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
     printf '%s\n' "${rows[@]}"
     echo
     echo "Machine: $cpu, $(nproc) cores, $mem RAM, $(uname -sr); $jv; $ccv."
+    [ -n "${BENCH_CP_PREFIX:-}" ] && echo "Class path prefix (patched classes): $BENCH_CP_PREFIX."
     echo "JVM options: ${BENCH_JAVA_OPTS:-(defaults)}. n_tcp_streams=$streams in both; other libnids parameters at their defaults."
     echo "Command: \`bench/run.sh${ARGS:+ $ARGS}\`"
 } | tee "$report"
