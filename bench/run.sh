@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# jnids' benchmark: the Java API against C libnids on the same capture, side
+# by side. Prints a markdown table (and keeps it in bench/out/results-*.md).
+#
+#   bench/run.sh                  1 GB generated capture, cases a-d, 5 runs each
+#   bench/run.sh --smoke          a tiny generated capture, 2 runs: seconds, for CI
+#   bench/run.sh CAPTURE.pcap     any capture (Ethernet, raw IP, SLL, ... as libnids reads)
+#
+# Options: --runs N (default 5; 2 with --smoke), --warmup N (default 1),
+#          --cases abcd, --size SIZE (generated capture, default 1G),
+#          --n-tcp-streams N (libnids' n_tcp_streams in both, default 16384)
+# Environment: BENCH_JAVA_OPTS (JVM options, default none), CC (default cc),
+#   BENCH_CP_PREFIX (class path entries put before the jar: to measure a
+#   patched facade class without rebuilding the jar).
+#
+# For each case, one JVM makes a warm-up pass over the capture, then runs the
+# C baseline (native/bench/bench_c.c, its own process) and one in-process Java
+# pass alternately. The counts and checksums of every pass must equal the C
+# program's, or the benchmark fails (exit status 1).
+set -euo pipefail
+
+ARGS="$*"
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/bench/out
+NATIVE=$ROOT/cppbuild/linux-x86_64
+CC=${CC:-cc}
+
+runs= warmup=1 cases=abcd smoke=0 size=1G capture= streams=16384
+while [ $# -gt 0 ]; do
+    case $1 in
+        --smoke) smoke=1 ;;
+        --runs) runs=$2; shift ;;
+        --warmup) warmup=$2; shift ;;
+        --cases) cases=$2; shift ;;
+        --size) size=$2; shift ;;
+        --n-tcp-streams) streams=$2; shift ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+        *) capture=$1 ;;
+    esac
+    shift
+done
+[ -n "$runs" ] || runs=$([ $smoke = 1 ] && echo 2 || echo 5)
+
+log() { echo "run.sh: $*" >&2; }
+mkdir -p "$OUT/classes"
+
+# 1. The jar (its build also builds libnids and libpcap into cppbuild/).
+JAR=$ROOT/target/jnids-0.1.0-all.jar
+if [ ! -f "$JAR" ] || [ ! -f "$NATIVE/lib/libnids.a" ]; then
+    log "building jnids (mvn -q package -DskipTests)"
+    (cd "$ROOT" && mvn -q package -DskipTests)
+fi
+[ -f "$NATIVE/lib/libnids.a" ] || (cd "$ROOT" && bash cppbuild.sh)
+
+# 2. The C programs, against the very archives the jar links.
+newer() { [ ! -f "$1" ] || [ -n "$(find "${@:2}" -newer "$1" 2>/dev/null)" ]; }
+if newer "$OUT/gen_capture" "$ROOT/native/bench/gen_capture.c"; then
+    log "compiling gen_capture"
+    $CC -O2 -Wall -o "$OUT/gen_capture" "$ROOT/native/bench/gen_capture.c" -lm
+fi
+if newer "$OUT/bench_c" "$ROOT/native/bench/bench_c.c" "$NATIVE/lib/libnids.a" "$NATIVE/lib/libpcap.a"; then
+    log "compiling bench_c"
+    $CC -O2 -g -Wall -Wno-unused-parameter -I"$NATIVE/include" -o "$OUT/bench_c" "$ROOT/native/bench/bench_c.c" \
+        "$NATIVE/lib/libnids.a" "$NATIVE/lib/libpcap.a"
+fi
+
+# 3. The Java driver.
+if newer "$OUT/classes/jnidsbench/JnidsBench.class" "$ROOT/bench/java" "$JAR"; then
+    log "compiling the Java driver"
+    javac --release 17 -cp "$JAR" -d "$OUT/classes" "$ROOT"/bench/java/jnidsbench/*.java
+fi
+
+# 4. The capture.
+if [ -z "$capture" ]; then
+    if [ $smoke = 1 ]; then
+        capture=$OUT/smoke.pcap
+        gen_args=(-s 1M -c 100)
+    else
+        capture=$OUT/capture-$size.pcap
+        gen_args=(-s "$size")
+    fi
+    if [ ! -f "$capture" ]; then
+        log "generating $capture"
+        "$OUT/gen_capture" -o "$capture.part" "${gen_args[@]}" 2>"$capture.meta"
+        mv "$capture.part" "$capture"
+        cat "$capture.meta" >&2
+    fi
+fi
+[ -r "$capture" ] || { echo "run.sh: cannot read $capture" >&2; exit 2; }
+
+# 5. The cases.
+rows=() status=0
+for (( i = 0; i < ${#cases}; i++ )); do
+    c=${cases:$i:1}
+    log "case $c"
+    # shellcheck disable=SC2086
+    if row=$(java ${BENCH_JAVA_OPTS:-} -cp "${BENCH_CP_PREFIX:+$BENCH_CP_PREFIX:}$JAR:$OUT/classes" jnidsbench.JnidsBench --case "$c" \
+            --capture "$capture" --c-bin "$OUT/bench_c" --runs "$runs" --warmup "$warmup" \
+            --n-tcp-streams "$streams"); then
+        rows+=("$row")
+    else
+        status=1
+        rows+=("${row:-| ($c) | failed | | | | | | | | | | **FAILED** |}")
+    fi
+done
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+mem=$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)
+jv=$(java -version 2>&1 | head -1)
+ccv=$($CC --version | head -1)
+packets_note=$(basename "$capture")
+report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
+{
+    echo "Capture: \`$packets_note\`, $(du -h "$capture" | cut -f1)B$([ -f "$capture.meta" ] && sed -n 's/^file=[^ ]* bytes=[0-9]* packets=\([0-9]*\) .*tcp_flows=\([0-9]*\) .*max_concurrent=\([0-9]*\).*/, \1 packets, \2 TCP flows, up to \3 concurrent/p' "$capture.meta")."
+    echo "Median of $runs runs per case. **C**: \`native/bench/bench_c\`, one process per run (wall time of the process; CPU time of the process)."
+    echo "**Java**: the same work through jnids' public API, in one JVM per case, after $warmup warm-up pass(es) (wall time of \`init()\` + \`run()\`; CPU time of the whole JVM over it, JIT and GC threads included)."
+    echo
+    echo "| case | C ms | Java ms | Java/C | CPU ms C / Java (ratio) | Mpackets/s C / Java | MB/s C / Java | peak RSS MB C / Java | Java GCs per run (time) | Java bytes allocated per callback | results |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Machine: $cpu, $(nproc) cores, $mem RAM, $(uname -sr); $jv; $ccv."
+    [ -n "${BENCH_CP_PREFIX:-}" ] && echo "Class path prefix (patched classes): $BENCH_CP_PREFIX."
+    echo "JVM options: ${BENCH_JAVA_OPTS:-(defaults)}. n_tcp_streams=$streams in both; other libnids parameters at their defaults."
+    echo "Command: \`bench/run.sh${ARGS:+ $ARGS}\`"
+} | tee "$report"
+exit $status
