@@ -314,18 +314,7 @@ public final class Nids {
      * @return 1 when a packet was processed, 0 on a live timeout, after a stop, or at the end of the file
      */
     public static int next() {
-        Session.begin("next()", false);
-        try {
-            requireOpen("next()");
-            Session.clearStop();
-            int r = jnids_next();
-            Session.rethrowPending();
-            if (r == JNIDS_END || r == JNIDS_STOPPED) return 0;
-            if (r < 0) failed(r, false);
-            return r;
-        } finally {
-            Session.end();
-        }
+        return step("next()", true, 1);
     }
 
     /**
@@ -335,11 +324,16 @@ public final class Nids {
      * @return packets processed; 0 at the end of the file
      */
     public static int dispatch(int count) {
-        Session.begin("dispatch()", false);
+        return step("dispatch()", false, count);
+    }
+
+    /** One native loop call: one packet (next) or up to count (dispatch); 0 at the end. */
+    private static int step(String what, boolean one, int count) {
+        Session.begin(what, false);
         try {
-            requireOpen("dispatch()");
+            requireOpen(what);
             Session.clearStop();
-            int r = jnids_dispatch(count);
+            int r = one ? jnids_next() : jnids_dispatch(count);
             Session.rethrowPending();
             if (r == JNIDS_END || r == JNIDS_STOPPED) return 0;
             if (r < 0) failed(r, false);

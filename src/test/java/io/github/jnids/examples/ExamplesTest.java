@@ -1,5 +1,7 @@
 package io.github.jnids.examples;
 
+import io.github.jnids.testing.Seed;
+
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,17 +62,7 @@ class ExamplesTest {
     private static final String SEED_CAPTURE = "http_witp_jpegs.cap";
 
     /** The seed post's output of {@code python nidstest.py http_witp_jpegs.cap}. */
-    static final String SEED_TEN_LINES = String.join("\n",
-            "[+] 10.1.1.101:3177 - 10.1.1.1:80 (CTS: 476B | STC: 435B)",
-            "[+] 10.1.1.101:3188 - 10.1.1.1:80 (CTS: 574B | STC: 4601B)",
-            "[+] 10.1.1.101:3189 - 10.1.1.1:80 (CTS: 597B | STC: 8566B)",
-            "[+] 10.1.1.101:3190 - 10.1.1.1:80 (CTS: 600B | STC: 9330B)",
-            "[+] 10.1.1.101:3195 - 10.1.1.1:80 (CTS: 601B | STC: 692B)",
-            "[+] 10.1.1.101:3196 - 10.1.1.1:80 (CTS: 614B | STC: 1540B)",
-            "[+] 10.1.1.101:3197 - 10.1.1.1:80 (CTS: 622B | STC: 2509B)",
-            "[+] 10.1.1.101:3198 - 10.1.1.1:80 (CTS: 632B | STC: 9248B)",
-            "[+] 10.1.1.101:3199 - 10.1.1.1:80 (CTS: 632B | STC: 10990B)",
-            "[+] 10.1.1.101:3200 - 10.1.1.1:80 (CTS: 637B | STC: 191777B)") + "\n";
+    static final String SEED_TEN_LINES = String.join("\n", Seed.TEN_LINES) + "\n";
 
     /** The three programs: the name used in examples/expected and by the C reference, the Java file, the jshell script. */
     enum Program {
