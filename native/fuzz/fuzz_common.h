@@ -54,8 +54,13 @@ static void fz_read_half(struct half_stream *h)
         fz_sink += h->urgdata;
 }
 
+/* A hook for the regression runner, run at the end of every TCP callback. */
+static void (*fz_tcp_hook)(struct tcp_stream *a);
+
 static void fz_tcp(struct tcp_stream *a, void **param)
 {
+    if (fz_tcp_hook)
+        fz_tcp_hook(a);
     (void)param;
     fz_read(&a->addr, sizeof a->addr);
     switch (a->nids_state) {
@@ -129,7 +134,7 @@ static void fz_no_mem(char *where)
 }
 
 /* Hooks for the regression runner (regress.c): run after fz_configure()
- * and after nids_init() plus fz_register(). */
+ * and after nids_init() plus fz_register(). (fz_tcp_hook: above.) */
 static void (*fz_before_init)(void);
 static void (*fz_after_init)(void);
 
