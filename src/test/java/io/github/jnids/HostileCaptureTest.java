@@ -222,6 +222,7 @@ class HostileCaptureTest extends NidsTestBase {
     }
 
     static ByteOrder order(byte[] b) {
+        if (b.length < 4) return ByteOrder.LITTLE_ENDIAN;
         int magic = ByteBuffer.wrap(b, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         return magic == 0xa1b2c3d4 || magic == 0xa1b23c4d || magic == 0x0a0d0d0a && b.length > 11 && b[8] == 0x4d
                 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
@@ -229,6 +230,7 @@ class HostileCaptureTest extends NidsTestBase {
 
     static byte[] mutate(byte[] base, int kind, Random rnd) {
         byte[] m = base.clone();
+        if (m.length < 4) return m;
         ByteBuffer bb = ByteBuffer.wrap(m).order(order(m));
         List<Integer> recs = records(m);
         switch (kind) {
