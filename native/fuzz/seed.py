@@ -149,6 +149,9 @@ def main():
         for path in sys.argv[2:]:
             with open(path, "rb") as fh:
                 data = fh.read()
+            put(cap_dir, b"\x00" + data[:32768])  # as it is, damage included
+            if len(data) < 24:
+                continue
             if data[:4] == b"\x0a\x0d\x0d\x0a":
                 put(cap_dir, b"\x01" + data[:16384])
                 conv = os.path.join(tmp, "x.pcap")
@@ -157,6 +160,8 @@ def main():
                     continue
                 with open(conv, "rb") as fh:
                     data = fh.read()
+            if data[:4] not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"):
+                continue
             linktype, frames = read_pcap(data)
             for i in range(0, len(frames), 24):
                 chunk = frames[i:i + 24]
