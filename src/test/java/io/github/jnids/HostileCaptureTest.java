@@ -166,6 +166,46 @@ class HostileCaptureTest extends NidsTestBase {
         assertTrue(normal > 0, "no capture ran normally");
     }
 
+    /** Patch 0010: scan_num_ports may change while a session is open; libnids sized its records at init. */
+    @Test
+    void scanPortsRaisedWhileOpen() {
+        Path syns = testdata().resolve("hostile/syn-only.pcap");
+        Nids.param("scan_num_ports", 2);
+        Nids.param("filename", syns.toString());
+        List<NidsWarning> scans = new ArrayList<>();
+        onWarning(w -> {
+            if (w.kind() == NidsWarning.Kind.SCAN) scans.add(w);
+        });
+        Nids.init();
+        Nids.param("scan_num_ports", 50);
+        Nids.run();
+        assertFalse(Nids.isOpen());
+        assertEquals(2, scans.size(), "8 probes with the 2 ports fixed at init: a report every 3");
+    }
+
+    /** Patch 0014: tcp_workarounds turned off by a handler while a closing timeout is armed. */
+    @Test
+    void workaroundsTurnedOffInHandler() {
+        Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
+        Nids.param("tcp_workarounds", true);
+        Nids.param("filename", testdata().resolve("hostile/tcp-workarounds-toggled.pcap").toString());
+        List<Integer> states = new ArrayList<>();
+        onTcp(tcp -> {
+            states.add(tcp.nidsState());
+            if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
+                tcp.client().collect(true);
+                tcp.server().collect(true);
+            } else if (tcp.nidsState() == Nids.NIDS_DATA) {
+                Nids.param("tcp_workarounds", false);
+            }
+        });
+        Nids.init();
+        Nids.run();
+        assertFalse(Nids.isOpen());
+        assertEquals(Nids.NIDS_JUST_EST, states.get(0));
+        assertEquals(Nids.NIDS_RESET, states.get(states.size() - 1), "states " + states);
+    }
+
     @Test
     void mutatedCaptures() throws IOException {
         int count = Integer.getInteger("jnids.hostile.mutants", 3000);
