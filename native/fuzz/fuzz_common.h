@@ -29,7 +29,7 @@ enum {
     FZ_SMALL = 1 << 2,       /* tiny stream and host tables */
     FZ_NO_SCAN = 1 << 3,     /* scan detection off */
     FZ_DISCARD = 1 << 4,     /* TCP callback keeps half of the new data */
-    FZ_NO_DEV_ADDON = 1 << 5,
+    FZ_NO_DEV_ADDON = 1 << 5,  /* dev_addon 0, and one_loop_less */
     FZ_UNCOLLECT = 1 << 6,   /* stop collecting a half after some data */
     FZ_IP_CB = 1 << 7        /* also the IP and IP fragment callbacks */
 };
@@ -169,7 +169,7 @@ static void fz_configure(unsigned flags, pcap_t *p)
     nids_params.tcp_workarounds = (flags & FZ_WORKAROUNDS) != 0;
     nids_params.tcp_flow_timeout = flags & FZ_WORKAROUNDS ? 1 : 3600;
     nids_params.dev_addon = flags & FZ_NO_DEV_ADDON ? 0 : -1;
-    nids_params.one_loop_less = 0;
+    nids_params.one_loop_less = (flags & FZ_NO_DEV_ADDON) != 0;
     nids_params.multiproc = 0;
     nids_register_chksum_ctl(&fz_all_nets, flags & FZ_NO_CHKSUM ? 1 : 0);
 }
