@@ -18,6 +18,7 @@ if [ -z "$dump" ]; then
     done
 fi
 [ -n "$dump" ] && [ -x "$dump" ] || { echo "make-expected.sh: no nids_dump; build it with 'make -C native/tools'" >&2; exit 1; }
+dump=$(cd "$(dirname "$dump")" && pwd)/$(basename "$dump")
 
 cd "$here"
 for options_file in *.options; do

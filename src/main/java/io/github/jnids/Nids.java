@@ -199,7 +199,8 @@ public final class Nids {
 
     /**
      * Adds a handler for libnids' warnings and port-scan reports. With none
-     * registered they go to {@link System.Logger} {@code io.github.jnids}.
+     * registered they go to {@link System.Logger} {@code io.github.jnids}:
+     * port scans at WARNING, malformed traffic at DEBUG.
      *
      * <pre>{@code
      * Nids.registerWarning(w -> System.err.println(w));

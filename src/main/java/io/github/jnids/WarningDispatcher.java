@@ -10,7 +10,8 @@ import io.github.jnids.global.nids;
 
 /**
  * Turns libnids' syslog hook into {@link NidsWarning} events: to the registered
- * handlers, or to {@link System.Logger} {@code io.github.jnids} when there are none.
+ * handlers, or to {@link System.Logger} {@code io.github.jnids} when there are
+ * none (scans at WARNING, malformed traffic at DEBUG).
  */
 final class WarningDispatcher extends nids.jnids_warning_upcall {
     private static final System.Logger LOG = System.getLogger("io.github.jnids");
@@ -35,7 +36,10 @@ final class WarningDispatcher extends nids.jnids_warning_upcall {
             NidsWarning w = read(type, errnum);
             HandlerList.Entry<WarningHandler>[] list = handlers.snapshot();
             if (list.length == 0) {
-                LOG.log(System.Logger.Level.WARNING, "libnids: {0}", w);
+                // A port scan is news; malformed packets are routine on real
+                // links (libnids' own default sends both to syslog, unseen).
+                LOG.log(w.kind() == NidsWarning.Kind.SCAN ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                        "libnids: {0}", w);
                 return 0;
             }
             Session.enterHandler();

@@ -41,6 +41,7 @@ class SynthCapturesTest {
 
     private final List<TcpHandler> tcpHandlers = new ArrayList<>();
     private final List<UdpHandler> udpHandlers = new ArrayList<>();
+    private final List<WarningHandler> warningHandlers = new ArrayList<>();
     private final Map<String, Object> savedParams = new LinkedHashMap<>();
     private boolean checksumRules;
 
@@ -49,6 +50,7 @@ class SynthCapturesTest {
         Nids.exit();
         tcpHandlers.forEach(Nids::unregisterTcp);
         udpHandlers.forEach(Nids::unregisterUdp);
+        warningHandlers.forEach(Nids::unregisterWarning);
         savedParams.forEach(Nids::param);
         if (checksumRules) Nids.chksumCtl(List.of());
     }
@@ -125,6 +127,7 @@ class SynthCapturesTest {
     /** What the Java API reported for one stream. */
     static final class Seen {
         boolean established;
+        String tuple;
         final ByteArrayOutputStream toServer = new ByteArrayOutputStream(), toClient = new ByteArrayOutputStream();
         final ByteArrayOutputStream urgentToServer = new ByteArrayOutputStream(),
                 urgentToClient = new ByteArrayOutputStream();
@@ -155,15 +158,33 @@ class SynthCapturesTest {
     }
 
     /** Registers collecting handlers, configured as nids_dump is with the capture's options. */
-    private Map<String, Seen> prepare(Capture c, List<SeenUdp> udp) {
-        Map<String, Seen> streams = new LinkedHashMap<>();
+    private List<Seen> prepare(Capture c, List<SeenUdp> udp) {
+        return prepare(c, udp, new ArrayList<>());
+    }
+
+    /** As nids_dump prints a non-scan warning. */
+    static String warnLine(NidsWarning w) {
+        return "WARN " + w.kind() + " code=" + w.code() + " " + w.src() + ":" + w.sport() + " " + w.dst() + ":"
+                + w.dport() + " " + w.message();
+    }
+
+    /** @return every stream established, in order (a stream's addresses may be reused after it ends) */
+    private List<Seen> prepare(Capture c, List<SeenUdp> udp, List<String> warnings) {
+        WarningHandler wh = w -> warnings.add(w.kind() == NidsWarning.Kind.SCAN ? "WARN SCAN" : warnLine(w));
+        warningHandlers.add(wh);
+        Nids.registerWarning(wh);
+        List<Seen> established = new ArrayList<>();
+        Map<String, Seen> streams = new LinkedHashMap<>();   // the open stream of each tuple
         TcpHandler tcp = s -> {
             String key = tuple(s.addr());
             switch (s.nidsState()) {
                 case Nids.NIDS_JUST_EST -> {
                     Seen seen = new Seen();
                     seen.established = true;
-                    assertNull(streams.put(key, seen), "a second EST for " + key);
+                    seen.tuple = key;
+                    Seen before = streams.put(key, seen);
+                    assertTrue(before == null || before.end != null, "a second EST for open stream " + key);
+                    established.add(seen);
                     s.client().collect(true);
                     s.server().collect(true);
                     s.client().collectUrg(true);
@@ -202,15 +223,17 @@ class SynthCapturesTest {
             Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
         }
         param("filename", file(c).toString());
-        return streams;
+        return established;
     }
 
-    private void checkAgainstModel(Capture c, Map<String, Seen> streams, List<SeenUdp> udp) throws IOException {
+    private void checkAgainstModel(Capture c, List<Seen> streams, List<SeenUdp> udp) throws IOException {
         String expected = expected(c);
         assertEquals(c.tcp().stream().map(TcpTruth::tuple).collect(Collectors.toList()),
-                new ArrayList<>(streams.keySet()), c.name() + ": the streams established, in order");
-        for (TcpTruth t : c.tcp()) {
-            Seen seen = streams.get(t.tuple());
+                streams.stream().map(x -> x.tuple).collect(Collectors.toList()),
+                c.name() + ": the streams established, in order");
+        for (int i = 0; i < c.tcp().size(); i++) {
+            TcpTruth t = c.tcp().get(i);
+            Seen seen = streams.get(i);
             String what = c.name() + " " + t.tuple();
             assertArrayEquals(t.toServer(), seen.toServer.toByteArray(), what + ": bytes to the server");
             assertArrayEquals(t.toClient(), seen.toClient.toByteArray(), what + ": bytes to the client");
@@ -226,6 +249,7 @@ class SynthCapturesTest {
         }
         assertEquals(c.tcp().size(), expected.lines().filter(l -> l.startsWith("TCP EST ")).count(),
                 c.name() + ".expected: streams established");
+        if (!c.has("--udp")) assertTrue(c.udp().isEmpty(), c.name() + ": UDP truth without --udp");
         if (c.has("--udp")) {
             List<String> want = c.udp().stream().map(u -> u.tuple() + " " + HexFormat.of().formatHex(u.payload()))
                     .collect(Collectors.toList());
@@ -247,17 +271,26 @@ class SynthCapturesTest {
                 .map(c -> DynamicTest.dynamicTest(c.name(), () -> {
                     try {
                         List<SeenUdp> udp = new ArrayList<>();
-                        Map<String, Seen> streams = prepare(c, udp);
+                        List<String> warnings = new ArrayList<>();
+                        List<Seen> streams = prepare(c, udp, warnings);
                         Nids.init();
                         Nids.run();
                         assertFalse(Nids.isOpen());
                         assertTrue(expected(c).endsWith("END packets=" + Nids.packetCount() + "\n"),
                                 c.name() + ": packets read: " + Nids.packetCount());
                         checkAgainstModel(c, streams, udp);
+                        if (c.has("--warn")) {
+                            // the same warnings as the reference run, in the same order
+                            List<String> reference = expected(c).lines().filter(l -> l.startsWith("WARN "))
+                                    .map(l -> l.startsWith("WARN SCAN") ? "WARN SCAN" : l)
+                                    .collect(Collectors.toList());
+                            assertEquals(reference, warnings, c.name() + ": warnings");
+                        }
                     } finally {
                         cleanUp();
                         tcpHandlers.clear();
                         udpHandlers.clear();
+                        warningHandlers.clear();
                         savedParams.clear();
                         checksumRules = false;
                     }
@@ -329,7 +362,7 @@ class SynthCapturesTest {
     private void truncatedRun(String name, String libpcapMessage) throws IOException {
         Capture c = capture(name);
         assertEquals(libpcapMessage, pcapMessage(c));
-        Map<String, Seen> streams = prepare(c, new ArrayList<>());
+        List<Seen> streams = prepare(c, new ArrayList<>());
         Nids.init();
         NidsException e = assertThrows(NidsException.class, Nids::run);
         assertEquals("error reading capture '" + file(c) + "' after packet 5: " + libpcapMessage
@@ -337,7 +370,8 @@ class SynthCapturesTest {
         assertFalse(Nids.isOpen());
         // the packets before the damage were processed, and the open stream ended with EXITING
         TcpTruth t = c.tcp().get(0);
-        Seen seen = streams.get(t.tuple());
+        assertEquals(1, streams.size());
+        Seen seen = streams.get(0);
         assertArrayEquals(t.toServer(), seen.toServer.toByteArray());
         assertEquals(0, seen.toClient.size());
         assertEquals("EXITING", seen.end);
@@ -348,6 +382,28 @@ class SynthCapturesTest {
     @Test
     void fileTruncatedInsideAPacket() throws IOException {
         truncatedRun("truncated-packet", "truncated dump file; tried to read 654 captured bytes, only got 300");
+    }
+
+    @Test
+    void pcapngWithASecondLinkTypeFailsWhereItStarts() throws IOException {
+        truncatedRun("pcapng-mixed-linktypes",
+                "an interface has a type 101 different from the type of the first interface");
+    }
+
+    @Test
+    void fileTruncatedInsideAPacketReadWithNext() throws IOException {
+        Capture c = capture("truncated-packet");
+        List<Seen> streams = prepare(c, new ArrayList<>());
+        Nids.init();
+        for (int i = 1; i <= 5; i++) assertEquals(1, Nids.next(), "packet " + i);
+        NidsException e = assertThrows(NidsException.class, Nids::next);
+        // next() leaves the session open: the streams end when the caller ends it
+        assertEquals("error reading capture '" + file(c) + "' after packet 5: " + pcapMessage(c), e.getMessage());
+        assertTrue(Nids.isOpen());
+        assertNull(streams.get(0).end);
+        Nids.exit();
+        assertEquals("EXITING", streams.get(0).end);
+        assertArrayEquals(c.tcp().get(0).toServer(), streams.get(0).toServer.toByteArray());
     }
 
     @Test

@@ -86,6 +86,11 @@ final class Interrupt {
         }
     }
 
+    /** Whether a signal asked the run to stop. */
+    boolean fired() {
+        return signals.get() > 0;
+    }
+
     /** The run is over and reported: puts the previous handling back. */
     void done() {
         finished.countDown();

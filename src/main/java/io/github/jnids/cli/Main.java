@@ -65,7 +65,8 @@ import picocli.CommandLine.Spec;
             "  jnids --no-checksum capture-taken-on-this-host.pcap",
             "  jnids -i eth0 --scan            (until Ctrl-C; needs capture permission)",
             "",
-            "Exit status: 0 success, 1 runtime error (one line: jnids: <message>), 2 usage error.",
+            "Exit status: 0 success (also a live capture ended with Ctrl-C), 1 runtime error "
+                    + "(one line: jnids: <message>), 2 usage error, 130 reading files interrupted by Ctrl-C.",
         })
 public final class Main implements Callable<Integer> {
 
@@ -131,7 +132,7 @@ public final class Main implements Callable<Integer> {
     boolean udp;
 
     @Option(names = "--scan", order = 8, description = "Report port scans (libnids' scan detection: a host "
-            + "probing 10 ports within 3 s) and libnids' warnings about malformed IP, TCP and UDP "
+            + "probing more than 10 ports) and libnids' warnings about malformed IP, TCP and UDP "
             + "packets, as lines starting with [!].")
     boolean scan;
 
@@ -148,6 +149,9 @@ public final class Main implements Callable<Integer> {
 
     /** libnids' default number of hosts tracked by its port-scan detection. */
     static final int SCAN_NUM_HOSTS = 256;
+
+    /** Exit status after Ctrl-C (SIGINT) or SIGTERM stopped the reading of capture files. */
+    static final int INTERRUPTED = 130;
 
     /** libpcap's read timeout for live captures, in milliseconds. */
     static final int LIVE_TIMEOUT_MS = 100;
@@ -198,11 +202,12 @@ public final class Main implements Callable<Integer> {
         for (Path f : files) checkReadable(f);
         Dumper dumper = dumpDir != null ? Dumper.create(dumpDir) : null;
         boolean showProgress = !noProgress && Progress.stderrIsTerminal();
-        Output out = new Output(false);
+        Output out = new Output(Progress.stdoutIsTerminal());
         Reporter reporter = new Reporter(out, json, udp, scan, dumper);
         Progress progress = showProgress ? new Progress(System.err, reporter::streams) : null;
         if (progress != null) out.progress(progress);
         register(reporter, progress);
+        Interrupt interrupt = Interrupt.install();
         try {
             for (Path f : files) {
                 reporter.source(f.toString());
@@ -217,6 +222,15 @@ public final class Main implements Callable<Integer> {
                 }
                 try {
                     Nids.run();
+                    if (interrupt.fired()) {
+                        // Ctrl-C: the streams open so far are reported, the other files skipped.
+                        if (progress != null) progress.clear();
+                        Nids.exit();
+                        reporter.reportOpen();
+                        out.flush();
+                        System.err.println("jnids: interrupted while reading " + f);
+                        return INTERRUPTED;
+                    }
                 } catch (RuntimeException e) {
                     if (progress != null) progress.clear();
                     failed(reporter, e);
@@ -227,6 +241,7 @@ public final class Main implements Callable<Integer> {
                 if (progress != null) progress.finish();
             }
         } finally {
+            interrupt.done();
             if (dumper != null) dumper.close();
             out.flush();
         }

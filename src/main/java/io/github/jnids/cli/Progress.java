@@ -36,8 +36,17 @@ final class Progress implements IpHandler {
 
     /** Whether standard error is a terminal (on Linux, where /proc tells; else whether there is a console). */
     static boolean stderrIsTerminal() {
+        return isTerminal(2);
+    }
+
+    /** Whether standard output is a terminal: then each line is shown at once. */
+    static boolean stdoutIsTerminal() {
+        return isTerminal(1);
+    }
+
+    private static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         } catch (Exception | LinkageError e) {
             return System.console() != null;

@@ -132,12 +132,20 @@ public final class Packets {
     /** An IPv4 datagram; {@code fragOffset} in 8-byte units, {@code moreFragments} sets MF. */
     public static byte[] ipv4(String src, String dst, int protocol, int id, int fragOffset, boolean moreFragments,
                               byte[] payload) {
-        ByteBuffer b = ByteBuffer.allocate(20 + payload.length);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + payload.length)).putShort((short) id)
+        return ipv4(src, dst, protocol, id, fragOffset, moreFragments, new byte[0], payload);
+    }
+
+    /** As above, with IP options (padded with EOL to a multiple of 4 bytes) in the header. */
+    public static byte[] ipv4(String src, String dst, int protocol, int id, int fragOffset, boolean moreFragments,
+                              byte[] options, byte[] payload) {
+        int hl = 20 + ((options.length + 3) & ~3);
+        if (hl > 60) throw new IllegalArgumentException("IP options longer than 40 bytes");
+        ByteBuffer b = ByteBuffer.allocate(hl + payload.length);
+        b.put((byte) (0x40 | hl / 4)).put((byte) 0).putShort((short) (hl + payload.length)).putShort((short) id)
                 .putShort((short) ((moreFragments ? 0x2000 : 0) | (fragOffset & 0x1fff)))
-                .put((byte) 64).put((byte) protocol).putShort((short) 0).put(ip(src)).put(ip(dst));
-        b.putShort(10, (short) checksum(b.array(), 0, 20, 0));
-        b.position(20);
+                .put((byte) 64).put((byte) protocol).putShort((short) 0).put(ip(src)).put(ip(dst)).put(options);
+        b.putShort(10, (short) checksum(b.array(), 0, hl, 0));
+        b.position(hl);
         b.put(payload);
         return b.array();
     }

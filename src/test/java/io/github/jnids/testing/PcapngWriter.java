@@ -73,11 +73,27 @@ public final class PcapngWriter implements CaptureWriter {
         return linktype;
     }
 
+    /**
+     * Adds another Interface Description Block (e.g. of another link type, which
+     * libpcap refuses when it reaches it); its index is the number of IDBs before it.
+     */
+    public PcapngWriter addInterface(int linktype, int snaplen) {
+        ByteBuffer idb = le(8);
+        idb.putShort((short) linktype).putShort((short) 0).putInt(snaplen);
+        block(IDB, idb.array(), null);
+        return this;
+    }
+
     @Override
     public PcapngWriter packet(long micros, byte[] frame) {
+        return packet(0, micros, frame);
+    }
+
+    /** An Enhanced Packet Block on interface {@code iface}. */
+    public PcapngWriter packet(int iface, long micros, byte[] frame) {
         int cap = Math.min(frame.length, snaplen);
         ByteBuffer b = le(20 + cap);
-        b.putInt(0).putInt((int) (micros >>> 32)).putInt((int) micros).putInt(cap).putInt(frame.length)
+        b.putInt(iface).putInt((int) (micros >>> 32)).putInt((int) micros).putInt(cap).putInt(frame.length)
                 .put(frame, 0, cap);
         block(EPB, b.array(), null);
         return this;

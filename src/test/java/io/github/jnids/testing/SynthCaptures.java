@@ -52,7 +52,7 @@ public final class SynthCaptures {
     /**
      * One capture file. {@code error} is null for a capture libnids reads to its
      * end, else what goes wrong: {@code not-a-capture}, {@code linktype},
-     * {@code truncated}.
+     * {@code truncated} (a read error after some packets).
      */
     public record Capture(String name, String file, byte[] bytes, String options, String summary,
                           List<TcpTruth> tcp, List<UdpTruth> udp, String error) {
@@ -105,11 +105,15 @@ public final class SynthCaptures {
         l.add(badChecksum());
         l.add(timestampsPaws());
         l.add(windowScale());
+        l.add(portReuse());
+        l.add(queueOverflow());
+        l.add(ipOptions());
         l.add(udpCapture());
         l.add(fragUdpOrdered());
         l.add(fragUdpOverlap());
         l.add(fragUdpSameOffset());
         l.add(fragUdpContained());
+        l.add(fragUdpOdd());
         l.add(fragTcp());
         l.add(snaplenShort());
         l.add(headerOnly());
@@ -410,6 +414,70 @@ public final class SynthCaptures {
                 truth, List.of(), null);
     }
 
+    /** The same client port used again after the first connection closed, and after it was reset. */
+    static Capture portReuse() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation a = new TcpConversation(w, CLIENT, 40019, SERVER, 80).at(T0);
+        a.handshake().clientSends("first").serverSends("one").close();
+        TcpConversation b = new TcpConversation(w, CLIENT, 40019, SERVER, 80).at(a.micros()).isn(9000, 19000);
+        b.handshake().clientSends("second").serverSends("two").reset();
+        TcpConversation c = new TcpConversation(w, CLIENT, 40019, SERVER, 80).at(b.micros()).isn(29000, 39000);
+        c.handshake().clientSends("third").serverSends("three").close();
+        return new Capture("tcp-port-reuse", "tcp-port-reuse.pcap", w.bytes(), "",
+                "three connections one after the other on the same addresses and ports: closed, reset, closed",
+                List.of(new TcpTruth(a, ascii("first"), ascii("one"), "CLOSE"),
+                        new TcpTruth(b, ascii("second"), ascii("two"), "RESET"),
+                        new TcpTruth(c, ascii("third"), ascii("three"), "CLOSE")), List.of(), null);
+    }
+
+    /**
+     * A hole at the start of the client's data, then 270 ten-byte segments
+     * (conflicting copies) queued behind it. libnids charges each queued segment
+     * ((ip_len + 16 + 15) & ~15) + sk_buff_size = 80 + 168 = 248 bytes and empties
+     * the queue when the charge passes 65535 (NIDS_WARN_TCP_BIGQUEUE): at the 265th
+     * segment. The retransmission then covers the hole and the pruned range only,
+     * so the five segments queued after the pruning are delivered from the queue.
+     */
+    static Capture queueOverflow() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40021, SERVER, 80).at(T0);
+        c.handshake();
+        int n = 270, pruned = 265;
+        byte[] req = text(10 + 10 * n, 100), alt = text(req.length, 101);     // checksummed as sent: any bytes do
+        for (int i = 0; i < n; i++) c.clientSegment(10 + 10 * i, slice(alt, 10 + 10 * i, 20 + 10 * i));
+        c.clientSegment(0, slice(req, 0, 10));
+        int end = 10 + 10 * pruned;
+        c.clientSegment(10, slice(req, 10, end)).clientAdvance(req.length).serverAck();
+        c.serverSends(RESPONSE_HEAD).close();
+        byte[] kept = concat(slice(req, 0, end), slice(alt, end, req.length));
+        return new Capture("tcp-queue-overflow", "tcp-queue-overflow.pcap", w.bytes(), "--warn",
+                "270 out-of-order segments queued behind a hole: libnids empties the queue when it passes 64 KiB "
+                        + "of its accounting; the segments queued after that are delivered",
+                List.of(new TcpTruth(c, kept, RESPONSE_HEAD, "CLOSE")), List.of(), null);
+    }
+
+    /** Router Alert, three NOPs and EOL: an 8-byte option area (header length 28). */
+    static final byte[] IP_OPTIONS = {(byte) 0x94, 4, 0, 0, 1, 1, 1, 0};
+
+    static Capture ipOptions() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, CLIENT, 40022, SERVER, 80).at(T0).ipOptions(IP_OPTIONS);
+        c.handshake().clientSends(REQUEST).serverSends(RESPONSE_HEAD);
+        byte[] small = text(24, 110), big = text(400, 111);
+        c.ip(Packets.ipv4(CLIENT, SERVER, 17, 0x701, 0, false, IP_OPTIONS, udp(CLIENT, 5701, SERVER, 53, small)));
+        byte[] bigUdp = udp(SERVER, 53, CLIENT, 5701, big);
+        // fragmented, every fragment carrying the (copied) options, last first
+        c.ip(Packets.ipv4(SERVER, CLIENT, 17, 0x702, 208 / 8, false, IP_OPTIONS, slice(bigUdp, 208, 408)));
+        c.ip(Packets.ipv4(SERVER, CLIENT, 17, 0x702, 0, true, IP_OPTIONS, slice(bigUdp, 0, 208)));
+        c.close();
+        return new Capture("ip-options", "ip-options.pcap", w.bytes(), "--udp --ip",
+                "every IP header with 8 bytes of options (Router Alert, NOPs): a TCP conversation, a UDP "
+                        + "datagram, and a UDP datagram in two fragments",
+                List.of(new TcpTruth(c, REQUEST, RESPONSE_HEAD, "CLOSE")),
+                List.of(new UdpTruth(CLIENT, 5701, SERVER, 53, small), new UdpTruth(SERVER, 53, CLIENT, 5701, big)),
+                null);
+    }
+
     // ---- UDP ----------------------------------------------------------------
 
     static Capture udpCapture() {
@@ -535,6 +603,25 @@ public final class SynthCaptures {
                 List.of(), List.of(d7.truth(d7.payload()), d8.truth(d8.payload()), d9.truth(d9.payload())), null);
     }
 
+    static Capture fragUdpOdd() {
+        Frags f = new Frags();
+        Dgram e1 = new Dgram(0x601, 5601, 48), e2 = new Dgram(0x602, 5602, 48), e3 = new Dgram(0x603, 5603, 48);
+        // the middle fragment never arrives: nothing is delivered
+        f.frag(e1, 0, 16).frag(e1, 32, 56);
+        // fragments, then the whole datagram unfragmented with the same id: the queue is dropped, the copy delivered
+        f.frag(e2, 0, 16);
+        f.w.ipPacket(f.t += 100, Packets.ipv4(CLIENT, SERVER, 17, e2.id(), 0, false, e2.payload()));
+        f.frag(e2, 16, 56);
+        // a last fragment whose end lies past 65535 bytes: refused as oversized
+        f.w.ipPacket(f.t += 100, ipFragment(CLIENT, SERVER, 17, e3.id(), concat(new byte[65528], e3.payload()),
+                65528, 65528 + 16, false));
+        f.frag(e3, 0, 56 - 8).frag(e3, 48, 56);
+        return new Capture("ipfrag-udp-odd", "ipfrag-udp-odd.pcap", f.w.bytes(), FRAG_OPTIONS,
+                "a datagram missing its middle fragment; fragments followed by an unfragmented copy with the same "
+                        + "id and then the rest; a fragment ending past 65535 bytes",
+                List.of(), List.of(e2.truth(e2.payload()), e3.truth(e3.payload())), null);
+    }
+
     /** A TCP request and response, each one segment in overlapping IP fragments. */
     static Capture fragTcp() {
         PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
@@ -610,6 +697,16 @@ public final class SynthCaptures {
         l.add(new Capture("truncated-record-header", "truncated-record-header.pcap", slice(whole, 0, cut + 10), "",
                 "the same conversation cut 10 bytes into the sixth packet's record header",
                 List.of(new TcpTruth(c, REQUEST, new byte[0], "EXITING")), List.of(), "truncated"));
+
+        // pcapng: a second interface of another link type after the first packets; libpcap refuses it there
+        PcapngWriter m = new PcapngWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation mc = new TcpConversation(m, CLIENT, 40042, SERVER, 80).at(T0);
+        mc.handshake().clientSends(REQUEST);
+        m.addInterface(PcapWriter.LINKTYPE_RAW, 262144);
+        m.packet(1, mc.micros() + 100, ipv4(SERVER, CLIENT, 17, udp(SERVER, 53, CLIENT, 5353, DNS_ANSWER)));
+        l.add(new Capture("pcapng-mixed-linktypes", "pcapng-mixed-linktypes.pcapng", m.bytes(), "",
+                "a pcapng file whose second interface (raw IP) follows five Ethernet packets",
+                List.of(new TcpTruth(mc, REQUEST, new byte[0], "EXITING")), List.of(), "truncated"));
         return l;
     }
 }

@@ -24,6 +24,7 @@ public final class TcpConversation {
     private long clientSeq = 1000, serverSeq = 5000;
     private long micros = 1_700_000_000_000_000L;
     private int window = 65535;
+    private byte[] ipOptions = new byte[0];
     private int clientShift = -1, serverShift = -1;
     private boolean timestamps;
     private long clientTsvalOnce = -1, serverTsvalOnce = -1, lastClientTsval, lastServerTsval;
@@ -38,7 +39,7 @@ public final class TcpConversation {
         this.sport = sport;
     }
 
-    /** Sets the clock: the next packet is 100 microseconds after {@code micros}. */
+    /** Sets the clock: the next packet is one step (100 microseconds unless set) after {@code micros}. */
     public TcpConversation at(long micros) {
         this.micros = micros;
         return this;
@@ -126,6 +127,12 @@ public final class TcpConversation {
                 : tcp(server, sport, client, cport, seq, ack, flags, urg, window, opts, data);
     }
 
+    /** IP options in the header of every later datagram (default none). */
+    public TcpConversation ipOptions(byte[] options) {
+        this.ipOptions = options.clone();
+        return this;
+    }
+
     /** From now on, writes TCP segments with wrong checksums (as captured on a host with checksum offload). */
     public TcpConversation badChecksums(boolean on) {
         this.badChecksums = on;
@@ -135,7 +142,8 @@ public final class TcpConversation {
     private void emit(boolean fromClient, long seq, long ack, int flags, int urg, byte[] data) {
         byte[] seg = segment(fromClient, seq, ack, flags, urg, data);
         if (badChecksums) seg = corruptChecksum(seg, 6);
-        ip(fromClient ? ipv4(client, server, 6, seg) : ipv4(server, client, 6, seg));
+        ip(fromClient ? ipv4(client, server, 6, 1, 0, false, ipOptions, seg)
+                : ipv4(server, client, 6, 1, 0, false, ipOptions, seg));
     }
 
     /** Sends a ready-made IP datagram (e.g. a fragment) at the next tick. */

@@ -1,0 +1,243 @@
+package io.github.jnids.testing;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+import io.github.jnids.HalfStream;
+import io.github.jnids.IpHandler;
+import io.github.jnids.Nids;
+import io.github.jnids.NidsException;
+import io.github.jnids.NidsWarning;
+import io.github.jnids.ScanProbe;
+import io.github.jnids.TcpHandler;
+import io.github.jnids.TcpStream;
+import io.github.jnids.Tuple4;
+import io.github.jnids.UdpHandler;
+import io.github.jnids.WarningHandler;
+
+/**
+ * The reference dumper native/tools/nids_dump written with jnids' public API:
+ * the same options, the same lines (native/tools/FORMAT.md). DifferentialTest
+ * requires the two to print the same for every capture.
+ *
+ * <pre>
+ *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
+ * </pre>
+ *
+ * Every parameter and handler it sets is restored or removed afterwards, so
+ * that it can run many times in one JVM next to other tests.
+ */
+public final class NidsDumpJava {
+
+    /** What a dump printed, and whether it ended with END (0) or ERROR (1). */
+    public record Result(List<String> lines, int status) {
+        public String text() {
+            StringBuilder b = new StringBuilder();
+            for (String l : lines) b.append(l).append('\n');
+            return b.toString();
+        }
+    }
+
+    private final boolean noChecksum, udp, ip, frag, warn, hex;
+    private final Path capture;
+    private final List<String> out = new ArrayList<>();
+    /** Lines of streams that libnids ends at exit: sorted, as nids_dump does (FORMAT.md, Order). */
+    private final List<String> exiting = new ArrayList<>();
+
+    private NidsDumpJava(List<String> options, Path capture) {
+        boolean n = false, u = false, i = false, f = false, w = false, h = false;
+        for (String o : options) {
+            switch (o) {
+                case "--no-checksum" -> n = true;
+                case "--udp" -> u = true;
+                case "--ip" -> i = true;
+                case "--frag" -> f = true;
+                case "--warn" -> w = true;
+                case "--hex" -> h = true;
+                default -> throw new IllegalArgumentException("unknown nids_dump option '" + o + "'");
+            }
+        }
+        noChecksum = n;
+        udp = u;
+        ip = i;
+        frag = f;
+        warn = w;
+        hex = h;
+        this.capture = capture;
+    }
+
+    /** Dumps a capture with nids_dump's options. */
+    public static Result dump(Path capture, List<String> options) {
+        return new NidsDumpJava(options, capture).run();
+    }
+
+    public static void main(String[] args) {
+        List<String> options = new ArrayList<>(List.of(args));
+        if (options.isEmpty() || options.get(options.size() - 1).startsWith("--")) {
+            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE");
+            System.exit(2);
+        }
+        Path file = Path.of(options.remove(options.size() - 1));
+        Result r = dump(file, options);
+        System.out.print(r.text());
+        System.exit(r.status());
+    }
+
+    // ---- formatting ------------------------------------------------------
+
+    private static String crcHex(ByteBuffer b) {
+        CRC32 c = new CRC32();
+        c.update(b.duplicate());
+        return String.format("%08x", c.getValue());
+    }
+
+    private static String hexOf(ByteBuffer b) {
+        if (!b.hasRemaining()) return "-";
+        StringBuilder s = new StringBuilder(b.remaining() * 2);
+        for (int i = b.position(); i < b.limit(); i++) s.append(String.format("%02x", b.get(i) & 0xff));
+        return s.toString();
+    }
+
+    private String bytes(String crcName, String hexName, ByteBuffer b) {
+        return hex ? " " + hexName + "=" + hexOf(b) : " " + crcName + "=" + crcHex(b);
+    }
+
+    private static String tuple(Tuple4 t) {
+        return " " + t.src() + ":" + t.sport() + " " + t.dst() + ":" + t.dport();
+    }
+
+    // ---- handlers --------------------------------------------------------
+
+    /** Per stream: the CRC-32 of everything delivered each way so far. */
+    private static final class StreamCrc {
+        final CRC32 cts = new CRC32();
+        final CRC32 stc = new CRC32();
+    }
+
+    private final TcpHandler tcpHandler = this::onTcp;
+
+    private void onTcp(TcpStream tcp) {
+        String t = tuple(tcp.addr());
+        switch (tcp.nidsState()) {
+            case Nids.NIDS_JUST_EST -> {
+                tcp.client().collect(true);
+                tcp.server().collect(true);
+                tcp.client().collectUrg(true);
+                tcp.server().collectUrg(true);
+                tcp.user(new StreamCrc());
+                out.add("TCP EST" + t);
+            }
+            case Nids.NIDS_DATA -> {
+                StreamCrc st = (StreamCrc) tcp.user();
+                HalfStream[] halves = { tcp.server(), tcp.client() };
+                String[] to = { "server", "client" };
+                for (int i = 0; i < 2; i++) {
+                    HalfStream h = halves[i];
+                    if (h.countNewUrg() != 0) {
+                        out.add("TCP URG" + t + " to=" + to[i] + String.format(" byte=%02x", h.urgdata() & 0xff));
+                    }
+                    int n = h.countNew();
+                    if (n > 0) {
+                        ByteBuffer all = h.dataBuffer();
+                        ByteBuffer fresh = all.duplicate();
+                        fresh.position(all.limit() - n);
+                        out.add("TCP DATA" + t + " to=" + to[i] + " len=" + n + bytes("crc32", "data", fresh));
+                        if (st != null) (i == 0 ? st.cts : st.stc).update(fresh.duplicate());
+                    }
+                }
+            }
+            case Nids.NIDS_CLOSE, Nids.NIDS_RESET, Nids.NIDS_TIMED_OUT, Nids.NIDS_EXITING -> {
+                int state = tcp.nidsState();
+                String what = state == Nids.NIDS_CLOSE ? "CLOSE"
+                        : state == Nids.NIDS_RESET ? "RESET"
+                        : state == Nids.NIDS_EXITING ? "EXITING" : "TIMEOUT";
+                StreamCrc st = (StreamCrc) tcp.user();
+                String line = "TCP " + what + t
+                        + " cts=" + tcp.server().count() + String.format(" cts_crc32=%08x", st != null ? st.cts.getValue() : 0)
+                        + " stc=" + tcp.client().count() + String.format(" stc_crc32=%08x", st != null ? st.stc.getValue() : 0);
+                tcp.user(null);
+                (state == Nids.NIDS_EXITING ? exiting : out).add(line);
+            }
+            default -> out.add("TCP STATE" + tcp.nidsState() + t);
+        }
+    }
+
+    private final UdpHandler udpHandler = (addr, payload, ipPacket) -> out.add("UDP" + tuple(addr)
+            + " len=" + payload.remaining() + bytes("crc32", "data", payload)
+            + " iplen=" + ipPacket.remaining() + bytes("ipcrc32", "ipdata", ipPacket));
+
+    private final IpHandler ipHandler = packet ->
+            out.add("IP len=" + packet.remaining() + bytes("crc32", "data", packet));
+
+    private final IpHandler fragHandler = packet ->
+            out.add("FRAG len=" + packet.remaining() + bytes("crc32", "data", packet));
+
+    private final WarningHandler warningHandler = this::onWarning;
+
+    private void onWarning(NidsWarning w) {
+        if (!warn) return;
+        if (w.kind() == NidsWarning.Kind.SCAN) {
+            StringBuilder b = new StringBuilder("WARN SCAN src=").append(w.src()).append(" probes=").append(w.probes().size());
+            char sep = ' ';
+            for (ScanProbe p : w.probes()) {
+                b.append(sep).append(p.host()).append(':').append(p.port()).append('/').append(p.flags());
+                sep = ',';
+            }
+            out.add(b.toString());
+            return;
+        }
+        out.add("WARN " + w.kind() + " code=" + w.code() + " " + orZero(w.src()) + ":" + w.sport() + " "
+                + orZero(w.dst()) + ":" + w.dport() + " " + w.message());
+    }
+
+    private static String orZero(String address) {
+        return address == null ? "0.0.0.0" : address;
+    }
+
+    // ---- the run ---------------------------------------------------------
+
+    private Result run() {
+        Object oldFilename = Nids.param("filename", capture.toString());
+        Object oldScanHosts = Nids.param("scan_num_hosts", 0);
+        if (warn) Nids.param("scan_num_hosts", oldScanHosts);
+        Nids.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false)) : List.of());
+        Nids.registerTcp(tcpHandler);
+        if (udp) Nids.registerUdp(udpHandler);
+        if (ip) Nids.registerIp(ipHandler);
+        if (frag) Nids.registerIpFrag(fragHandler);
+        Nids.registerWarning(warningHandler); // also keeps warnings away from System.Logger without --warn
+        String error = null;
+        try {
+            Nids.init();
+            Nids.run();
+        } catch (NidsException e) {
+            error = e.getMessage();
+        } finally {
+            try {
+                Nids.exit();
+            } finally {
+                Nids.unregisterTcp(tcpHandler);
+                Nids.unregisterUdp(udpHandler);
+                Nids.unregisterIp(ipHandler);
+                Nids.unregisterIpFrag(fragHandler);
+                Nids.unregisterWarning(warningHandler);
+                Nids.chksumCtl(List.of());
+                Nids.param("scan_num_hosts", oldScanHosts);
+                Nids.param("filename", oldFilename);
+            }
+        }
+        Collections.sort(exiting);
+        out.addAll(exiting);
+        if (error != null) {
+            out.add("ERROR " + error);
+            return new Result(out, 1);
+        }
+        out.add("END packets=" + Nids.packetCount());
+        return new Result(out, 0);
+    }
+}
