@@ -16,7 +16,8 @@
  *   REGRESS_NO_SCENARIOS=1 regress capture...   (the flag sets only)
  */
 #include "fuzz_capture.c"
-#include <sanitizer/allocator_interface.h>
+/* from <sanitizer/allocator_interface.h>, which gcc does not install */
+size_t __sanitizer_get_current_allocated_bytes(void);
 
 static const unsigned char flag_sets[] = {
     0x00, FZ_NO_CHKSUM, FZ_NO_CHKSUM | FZ_IP_CB, FZ_NO_CHKSUM | FZ_SMALL | FZ_WORKAROUNDS,

@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
  * end normally or with a {@link NidsException}, within a bounded time; a crash
  * of the native code would end the JVM and so the build.
  *
+ * The same captures also go through libnids built with AddressSanitizer
+ * ({@code native/fuzz/regress.sh}) where the C compiler supports it.
+ *
  * {@code -Djnids.hostile.mutants=N} changes the number of mutated captures
  * (default 3000), {@code -Djnids.hostile.seed=S} their seed.
  */
@@ -164,6 +167,45 @@ class HostileCaptureTest extends NidsTestBase {
         }
         assertEquals(2 * all.size(), normal + refused);
         assertTrue(normal > 0, "no capture ran normally");
+    }
+
+    /**
+     * The native regression: libnids (patched, from cppbuild's source tree)
+     * with AddressSanitizer and UBSan, every hostile capture under eight
+     * configurations plus the parameter scenarios and the memory-growth check
+     * (native/fuzz/regress.sh). Skipped where the C compiler has no ASan.
+     */
+    @Test
+    void nativeRegressionUnderAsan() throws Exception {
+        Path top = Paths.get(System.getProperty("jnids.basedir", "."));
+        Path script = top.resolve("native/fuzz/regress.sh");
+        Path tree = top.resolve("cppbuild/linux-x86_64/src/libnids-1.26/src/config.h");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(tree),
+                "no configured libnids tree from cppbuild.sh at " + tree);
+        ProcessBuilder probeBuilder = new ProcessBuilder("sh", "-c",
+                "echo 'int main(void){return 0;}' | ${CC:-cc} -fsanitize=address,undefined -x c -o /dev/null -")
+                .redirectErrorStream(true);
+        plainEnvironment(probeBuilder);
+        Process probe = probeBuilder.start();
+        probe.getInputStream().readAllBytes();
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "the C compiler cannot build with -fsanitize=address,undefined");
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toString()).directory(top.toFile())
+                .redirectErrorStream(true);
+        plainEnvironment(builder);
+        Process p = builder.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "regress.sh did not finish");
+        String text = new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), "regress.sh failed:\n" + text);
+        assertTrue(text.contains("ok scenarios"), text);
+    }
+
+    /** The compilers and regress set up their own sanitizers (-Psanitize preloads ASan into this JVM). */
+    private static void plainEnvironment(ProcessBuilder b) {
+        b.environment().remove("LD_PRELOAD");
+        b.environment().remove("ASAN_OPTIONS");
+        b.environment().remove("UBSAN_OPTIONS");
     }
 
     /** Patch 0010: scan_num_ports may change while a session is open; libnids sized its records at init. */
