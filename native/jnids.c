@@ -50,6 +50,8 @@ static struct {
     jmp_buf out_of_memory;
     double last_ts;
     int64_t packets;
+    bpf_u_int32 caplen;     /* bytes captured of the packet being processed */
+    int dev_addon;          /* nids_params.dev_addon as set before nids_init() */
     char error[PCAP_ERRBUF_SIZE + 256];
 } session;
 
@@ -225,7 +227,12 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
 {
     int64_t *b = warning_box;
     memset(b, 0, sizeof warning_box);
-    if (iph && type != NIDS_WARN_SCAN) {
+    /* libnids reports a packet too short for an IP header with the header
+     * pointer all the same: its addresses would be read past the captured
+     * bytes (stale memory, often the previous packet's). */
+    int captured_ip = (int)session.caplen - (int)nids_linkoffset;
+    int header_captured = type != NIDS_WARN_IP || errnum != NIDS_WARN_IP_HDR || captured_ip >= (int)sizeof(struct ip);
+    if (iph && type != NIDS_WARN_SCAN && header_captured) {
         b[JNIDS_PKT_SADDR] = (int32_t)iph->ip_src.s_addr;
         b[JNIDS_PKT_DADDR] = (int32_t)iph->ip_dst.s_addr;
     }
@@ -340,7 +347,10 @@ static pcap_t *open_live_device(const char *device)
         set_error("cannot open device: %s", errbuf);
         return NULL;
     }
-    pcap_set_snaplen(p, 16384);
+    /* libnids asks for 16384 bytes, which truncates the segments of
+     * interfaces with a large MTU (loopback's is 65536) or with receive
+     * offloads: libnids then drops them as invalid and streams stall. */
+    pcap_set_snaplen(p, 262144);
     pcap_set_promisc(p, promisc);
     pcap_set_timeout(p, nids_params.pcap_timeout);
     int rc = pcap_activate(p);
@@ -442,6 +452,7 @@ int jnids_open(void)
     /* libnids is handed the open capture; the filter is already applied, so it
      * must not compile it again, and it must never reach syslog(3) or exit(). */
     char *filter = nids_params.pcap_filter;
+    session.dev_addon = nids_params.dev_addon;
     nids_params.pcap_filter = NULL;
     nids_params.pcap_desc = p;
     nids_params.syslog = (void (*)())warning_trampoline;
@@ -461,6 +472,7 @@ int jnids_open(void)
     if (!ok) {
         if (!session.abandoned)
             set_error("libnids could not start: %s", nids_errbuf);
+        nids_params.dev_addon = session.dev_addon;
         pcap_close(p);
         return 0;
     }
@@ -496,6 +508,8 @@ void jnids_close(void)
     }
     session.in_loop = 0;
     nids_params.pcap_desc = NULL;
+    /* nids_init() replaced -1 (automatic) by its choice for this link type */
+    nids_params.dev_addon = session.dev_addon;
     pcap_close(p);
     session.pcap = NULL;
 }
@@ -504,6 +518,7 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
 {
     session.last_ts = hdr->ts.tv_sec + hdr->ts.tv_usec / 1e6;
     session.packets++;
+    session.caplen = hdr->caplen;
     nids_pcap_handler(user, (struct pcap_pkthdr *)hdr, (u_char *)data);
 }
 

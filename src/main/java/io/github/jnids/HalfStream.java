@@ -32,7 +32,10 @@ public final class HalfStream {
     private final boolean isClient;
     private int collectDelta;
     private int collectUrgDelta;
-    private ByteBuffer handedOut;
+    /** Views handed out during the current call, revoked when it ends. */
+    private final java.util.ArrayList<ByteBuffer> handedOut = new java.util.ArrayList<>(2);
+    /** The view dataBuffer() hands out, re-pointed at libnids' buffer on each call. */
+    private final ByteBuffer reusable = RawMemory.REPOINTABLE ? RawMemory.repointableView() : null;
 
     HalfStream(TcpStream stream, ByteBuffer box, int firstSlot, boolean isClient) {
         this.stream = stream;
@@ -134,18 +137,22 @@ public final class HalfStream {
 
     /**
      * The same bytes as {@link #data()}, as a read-only view of libnids' buffer:
-     * no copy. Valid during this callback only; afterwards its limit is 0.
+     * no copy. Valid during this callback only; afterwards its limit and
+     * capacity are 0, as libnids may move or free the buffer.
      */
     public ByteBuffer dataBuffer() {
         stream.check();
         long address = box.getLong(base + JNIDS_HALF_DATA * 8);
         int held = slot(JNIDS_HALF_COUNT) - slot(JNIDS_HALF_OFFSET);
         if (address == 0 || held <= 0) return EMPTY;
-        int capacity = Math.max(held, slot(JNIDS_HALF_BUFSIZE));
-        StreamState.BufferCache cache = stream.bufferCache(isClient);
-        ByteBuffer view = cache.view(address, capacity);
-        view.clear().limit(held);
-        handedOut = view;
+        ByteBuffer view;
+        if (RawMemory.REPOINTABLE) {
+            view = RawMemory.repoint(reusable, address, held);
+            if (!handedOut.contains(view)) handedOut.add(view);
+        } else {
+            view = RawMemory.view(address, held).asReadOnlyBuffer();
+            handedOut.add(view);
+        }
         return view;
     }
 
@@ -157,10 +164,9 @@ public final class HalfStream {
 
     /** Called as a handler call ends: views handed out stop showing native memory. */
     void leave() {
-        if (handedOut != null) {
-            handedOut.limit(0);
-            handedOut = null;
-        }
+        if (handedOut.isEmpty()) return;
+        for (int i = 0; i < handedOut.size(); i++) RawMemory.revoke(handedOut.get(i));
+        handedOut.clear();
     }
 
     @Override

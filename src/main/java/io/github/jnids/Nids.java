@@ -305,9 +305,12 @@ public final class Nids {
     }
 
     /**
-     * Processes one packet, as pynids' {@code next()}.
+     * Processes one packet, as pynids' {@code next()}. On a live capture with no
+     * traffic it can block, whatever {@code pcap_timeout} says (libpcap's
+     * TPACKET_V3 reads on Linux wait for a packet); {@link #stop()} from another
+     * thread ends the wait.
      *
-     * @return 1 when a packet was processed, 0 on a live timeout or at the end of the file
+     * @return 1 when a packet was processed, 0 on a live timeout, after a stop, or at the end of the file
      */
     public static int next() {
         Session.begin("next()", false);
@@ -409,7 +412,12 @@ public final class Nids {
 
     // ---- information -----------------------------------------------------
 
-    /** The capture's selectable file descriptor, as pynids' {@code getfd()} (-1 for files). */
+    /**
+     * The capture's selectable file descriptor, as pynids' {@code getfd()}: for
+     * a file, the descriptor of the open file. On Linux a live capture's
+     * descriptor may stay unreadable for up to {@code pcap_timeout} ms after
+     * packets arrive; libpcap delivers them in blocks.
+     */
     public static int getfd() {
         Session.begin("getfd()", true);
         try {

@@ -22,7 +22,8 @@ final class Params {
     enum Param {
         DEVICE(Type.STRING, true), FILENAME(Type.STRING, true), PCAP_FILTER(Type.STRING, true),
         N_TCP_STREAMS(Type.INT, true), N_HOSTS(Type.INT, true), SK_BUFF_SIZE(Type.INT, false),
-        DEV_ADDON(Type.INT, false), SYSLOG_LEVEL(Type.INT, false), SCAN_NUM_HOSTS(Type.INT, true),
+        // libnids replaces dev_addon -1 ("automatic") by its choice for the link type at init
+        DEV_ADDON(Type.INT, true), SYSLOG_LEVEL(Type.INT, false), SCAN_NUM_HOSTS(Type.INT, true),
         SCAN_NUM_PORTS(Type.INT, false), SCAN_DELAY(Type.INT, false), PROMISC(Type.FLAG, true),
         ONE_LOOP_LESS(Type.FLAG, false), PCAP_TIMEOUT(Type.INT, true), TCP_WORKAROUNDS(Type.FLAG, false),
         TCP_FLOW_TIMEOUT(Type.INT, false), MULTIPROC(Type.FLAG, true), QUEUE_LIMIT(Type.INT, false),
@@ -99,6 +100,7 @@ final class Params {
     private void setInt(Param p, int v) {
         switch (p) {
             case N_TCP_STREAMS -> prm.n_tcp_streams(nonNegative(p, v));
+            // 0 is taken as 1 (libnids patch 0011: it hashes IP fragments modulo n_hosts)
             case N_HOSTS -> prm.n_hosts(nonNegative(p, v));
             case SK_BUFF_SIZE -> prm.sk_buff_size(nonNegative(p, v));
             case DEV_ADDON -> prm.dev_addon(atLeast(p, v, -1));

@@ -1,11 +1,9 @@
 package io.github.jnids;
 
-import java.nio.ByteBuffer;
-
 /**
  * What jnids keeps for one TCP stream between callbacks: its listeners (the
- * handlers that asked for its data, as libnids' lurker list) and cached views
- * of its two half-stream buffers. Found again through the stream's libnids
+ * handlers that asked for its data, as libnids' lurker list), their collect
+ * counters and its addresses. Found again through the stream's libnids
  * {@code param}, which holds the state's id.
  */
 final class StreamState {
@@ -24,8 +22,6 @@ final class StreamState {
     /** The collect counters as the handlers keep them (client, server, client urgent, server urgent). */
     final int[] javaCollect = new int[4];
     Tuple4 addr;
-    final BufferCache client = new BufferCache();
-    final BufferCache server = new BufferCache();
 
     StreamState(int id) {
         this.id = id;
@@ -69,30 +65,5 @@ final class StreamState {
         trampolineWhatto = 0;
         java.util.Arrays.fill(javaCollect, 0);
         addr = null;
-        client.clear();
-        server.clear();
-    }
-
-    /** A read-only view of a half stream's buffer, remade only when libnids reallocates it. */
-    static final class BufferCache {
-        private long address;
-        private int capacity;
-        private ByteBuffer view;
-
-        ByteBuffer view(long address, int capacity) {
-            if (view == null || address != this.address || capacity != this.capacity) {
-                view = RawMemory.view(address, capacity).asReadOnlyBuffer();
-                this.address = address;
-                this.capacity = capacity;
-            }
-            return view;
-        }
-
-        void clear() {
-            if (view != null) view.limit(0);
-            view = null;
-            address = 0;
-            capacity = 0;
-        }
     }
 }

@@ -69,10 +69,6 @@ public final class TcpStream {
         }
     }
 
-    StreamState.BufferCache bufferCache(boolean isClient) {
-        return isClient ? state.client : state.server;
-    }
-
     /** The stream's addresses; {@code src} is the client. */
     public Tuple4 addr() {
         check();

@@ -210,7 +210,7 @@ class ExceptionsTest extends NidsTestBase {
     }
 
     @Test
-    void laterExceptionsAreSuppressedIntoTheFirst() throws Exception {
+    void anExceptionAtTheEndOfTheFileComesFromTheNextRun() throws Exception {
         PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
         new TcpConversation(w, "10.0.0.1", 40000, "10.0.0.2", 80).handshake().clientSends("x");
         Path file = write("two.pcap", w);

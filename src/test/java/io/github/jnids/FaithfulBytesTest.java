@@ -213,4 +213,34 @@ class FaithfulBytesTest extends NidsTestBase {
         runFile(file);
         assertEquals(List.of("abc/3/0/3", "defg/7/3/4"), seen);
     }
+
+    @Test
+    void aKeptTcpViewCannotBeWidenedOntoFreedMemory() throws Exception {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, "10.6.0.1", 40000, "10.6.0.2", 80).handshake();
+        for (int i = 0; i < 200; i++) c.clientSends(new byte[1400]);
+        c.close();
+        Path file = write("big.pcap", w);
+        List<ByteBuffer> kept = new ArrayList<>();
+        onTcp(s -> {
+            if (s.nidsState() == Nids.NIDS_JUST_EST) {
+                s.server().collect(true);
+            } else if (s.nidsState() == Nids.NIDS_DATA) {
+                s.discard(0); // libnids' buffer grows and moves
+                ByteBuffer b = s.server().dataBuffer();
+                assertEquals(s.server().count(), b.capacity());
+                assertEquals(b, s.server().dataBuffer(), "each call: the same bytes");
+                kept.add(b);
+            }
+        });
+        runFile(file);
+        assertEquals(200, kept.size());
+        for (ByteBuffer b : kept) {
+            assertEquals(0, b.capacity(), "the stream's memory is gone: so is the view's capacity");
+            assertThrows(IllegalArgumentException.class, () -> b.limit(1));
+            assertThrows(IndexOutOfBoundsException.class, () -> b.get(0));
+            assertEquals(0, b.duplicate().capacity());
+            assertEquals(0, b.slice().remaining());
+        }
+    }
 }

@@ -326,4 +326,25 @@ class HandlersTest extends NidsTestBase {
         runFile(file);
         assertEquals(List.of("data:ab", "plain:0ab", "urg:!", "data:c", "plain:0c"), log);
     }
+
+    @Test
+    void rawStructureIsReadableDuringTheCallback() throws Exception {
+        Path file = conversation("raw.pcap");
+        List<String> log = new ArrayList<>();
+        onTcp(s -> {
+            io.github.jnids.global.nids.tcp_stream raw = s.raw();
+            log.add(Tuple4.ipv4(raw.addr().saddr()) + ":" + (raw.addr().source() & 0xffff) + ">"
+                    + Tuple4.ipv4(raw.addr().daddr()) + ":" + (raw.addr().dest() & 0xffff) + "/" + raw.nids_state()
+                    + "/" + raw.server().count() + "/" + raw.client().count() + "/" + raw.client().first_data_seq());
+            if (s.nidsState() == Nids.NIDS_JUST_EST) {
+                s.server().collect(true);
+                s.client().collect(true);
+            }
+        });
+        runFile(file);
+        assertEquals(List.of("10.0.0.1:40000>10.0.0.2:80/1/0/0/1001", "10.0.0.1:40000>10.0.0.2:80/2/3/0/1001",
+                "10.0.0.1:40000>10.0.0.2:80/2/3/2/1001", "10.0.0.1:40000>10.0.0.2:80/2/7/2/1001",
+                "10.0.0.1:40000>10.0.0.2:80/2/7/3/1001", "10.0.0.1:40000>10.0.0.2:80/3/7/3/1001"), log);
+        assertNotNull(Nids.rawParams());
+    }
 }

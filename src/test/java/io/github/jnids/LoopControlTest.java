@@ -197,11 +197,33 @@ class LoopControlTest extends NidsTestBase {
         });
         open(file);
         int fd = Nids.getfd();
-        assertTrue(fd >= -1, "getfd() " + fd);
+        assertTrue(fd >= 0, "getfd() on a file: the open file's descriptor, " + fd);
         NidsException e = assertThrows(NidsException.class, Nids::getPcapStats);
         assertTrue(e.getMessage().contains("getPcapStats"), e.getMessage());
         Nids.run();
         assertEquals(List.of("fdtrue", "ts" + ts(1), "stats-refused", "fdtrue", "ts" + ts(2), "stats-refused"), inside);
         assertEquals(ts(2), Nids.getPktTs(), 1e-6, "the last timestamp outlives the session");
+    }
+
+    @Test
+    void streamsWaitingForLostSegmentsTimeOutOnCaptureTime() throws Exception {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation c = new TcpConversation(w, "10.0.0.1", 40000, "10.0.0.2", 80).handshake();
+        // the client's two data bytes are lost; its FIN after them waits in the queue
+        c.raw(true, c.clientSeq() + 2, c.serverSeq(), FIN | ACK, new byte[0]);
+        c.raw(false, c.serverSeq(), c.clientSeq(), FIN | ACK, new byte[0]);
+        long later = c.micros() + 11_000_000L;
+        w.packet(later, ethernet(ipv4("10.0.0.9", "10.0.0.8", 17, udp("10.0.0.9", 1, "10.0.0.8", 2, new byte[1]))));
+        Path file = write("timeout.pcap", w);
+        List<String> seen = new ArrayList<>();
+        onTcp(s -> {
+            seen.add(s.nidsState() + "@" + Math.round(Nids.getPktTs() - (T0 / 1e6)));
+            if (s.nidsState() == Nids.NIDS_JUST_EST) s.server().collect(true);
+        });
+        Nids.param("tcp_workarounds", true); // libnids' closing timeout is one of its workarounds
+        runFile(file);
+        long at = Math.round(later / 1e6 - T0 / 1e6);
+        assertEquals(List.of("1@0", Nids.NIDS_TIMED_OUT + "@" + at), seen);
+        assertEquals(Nids.NIDS_TIMEOUT, Nids.NIDS_TIMED_OUT);
     }
 }

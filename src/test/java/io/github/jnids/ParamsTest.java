@@ -19,7 +19,7 @@ import io.github.jnids.testing.TcpConversation;
 class ParamsTest extends NidsTestBase {
     private static final long T0 = 1_700_000_000_000_000L;
     private static final List<String> FIXED = List.of("device", "filename", "pcap_filter", "n_tcp_streams",
-            "n_hosts", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc");
+            "n_hosts", "dev_addon", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc");
 
     @Test
     void libnidsDefaults() {
@@ -117,8 +117,8 @@ class ParamsTest extends NidsTestBase {
             Object value = Nids.param(name);
             assertEquals(value, Nids.param(name, value), name);
         }
-        Nids.param("scan_num_ports", 5);
-        assertEquals(5, Nids.rawParams().scan_num_ports());
+        Nids.param("scan_delay", 5);
+        assertEquals(5, Nids.rawParams().scan_delay());
         Nids.exit();
         Nids.param("n_tcp_streams", 5);
         assertEquals(5, Nids.param("n_tcp_streams"));
@@ -198,5 +198,36 @@ class ParamsTest extends NidsTestBase {
         assertEquals("1.26", Nids.libnidsVersion());
         assertTrue(Nids.libpcapVersion().contains("1.10.3"), Nids.libpcapVersion());
         assertNotNull(Nids.version());
+    }
+
+    @Test
+    void devAddonAutomaticValueSurvivesSessions() throws Exception {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        new TcpConversation(w, "10.0.0.1", 40000, "10.0.0.2", 80).handshake();
+        Path file = write("devaddon.pcap", w);
+        assertEquals(-1, Nids.param("dev_addon"));
+        runFile(file);
+        assertEquals(-1, Nids.param("dev_addon"), "libnids' choice for one session does not replace 'automatic'");
+        Nids.param("dev_addon", 4);
+        runFile(file);
+        assertEquals(4, Nids.param("dev_addon"));
+    }
+
+    @Test
+    void nHostsZeroStillReassembles() throws Exception {
+        // libnids hashes fragments modulo n_hosts; patched, it takes 0 as 1 instead of dividing by zero
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nids.param("n_hosts", -1));
+        assertTrue(e.getMessage().contains("n_hosts") && e.getMessage().contains(">= 0"), e.getMessage());
+        Nids.param("n_hosts", 0);
+        byte[] payload = new byte[100];
+        java.util.List<byte[]> parts = fragments("10.0.0.1", "10.0.0.2", 17, 5,
+                udp("10.0.0.1", 1, "10.0.0.2", 2, payload), 48);
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        for (byte[] p : parts) w.packet(T0, ethernet(p));
+        Path file = write("onehost.pcap", w);
+        List<Integer> sizes = new ArrayList<>();
+        onUdp((a, p, ip) -> sizes.add(p.remaining()));
+        runFile(file);
+        assertEquals(List.of(100), sizes);
     }
 }

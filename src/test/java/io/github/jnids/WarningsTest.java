@@ -238,4 +238,26 @@ class WarningsTest extends NidsTestBase {
         runFile(file);
         assertEquals(List.of(), got, "a datagram the filter drops is not examined");
     }
+
+    @Test
+    void aPacketTooShortForAnIpHeaderIsReportedWithoutAddresses() throws Exception {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        byte[] good = ethernet(ipv4("10.9.9.9", "10.9.9.8", 17, udp("10.9.9.9", 1, "10.9.9.8", 2, new byte[8])));
+        byte[] stub = java.util.Arrays.copyOf(good, 14 + 6);
+        for (int i = 0; i < 3; i++) {
+            w.packet(T0 + 10 * i, good);
+            w.packet(T0 + 10 * i + 5, stub);
+        }
+        Path file = write("stub.pcap", w);
+        List<NidsWarning> got = new ArrayList<>();
+        onWarning(got::add);
+        runFile(file);
+        assertEquals(3, got.size(), got.toString());
+        for (NidsWarning n : got) {
+            assertEquals(NidsWarning.Kind.IP, n.kind());
+            assertEquals("Invalid IP header", n.message());
+            assertEquals("0.0.0.0", n.src(), "bytes past the captured 6 are not read: " + n);
+            assertEquals("0.0.0.0", n.dst(), "bytes past the captured 6 are not read: " + n);
+        }
+    }
 }

@@ -81,7 +81,7 @@ public final class Main implements Callable<Integer> {
     // picocli passes a multi-value setter the values seen so far each time one is added:
     // both setters append the new ones to the same list, keeping command-line order.
     @Option(names = {"-r", "--read"}, paramLabel = "FILE", arity = "1", order = 1,
-            description = "Read packets from FILE (pcap or pcapng). Repeatable; "
+            description = "Read packets from FILE (pcap or pcapng; - for standard input). Repeatable; "
                     + "capture files may also be given as operands.")
     void reads(List<Path> reads) {
         for (int i = readsSeen; i < reads.size(); i++) files.add(reads.get(i));
@@ -136,22 +136,34 @@ public final class Main implements Callable<Integer> {
             + "packets, as lines starting with [!].")
     boolean scan;
 
-    @Option(names = "--no-progress", order = 9, description = "Never show the progress line (shown on standard "
+    @Option(names = "--tcp-streams", order = 9, paramLabel = "N",
+            description = "Size of libnids' TCP stream table (libnids' n_tcp_streams, default 1040). "
+                    + "At most 3/4 of it can be open at once: beyond that libnids drops the oldest "
+                    + "stream, reported [timeout]. Raise it for captures of busy links.")
+    Integer tcpStreams;
+
+    @Option(names = "--no-progress", order = 10, description = "Never show the progress line (shown on standard "
             + "error, when it is a terminal, while reading files: bytes read, rate, streams).")
     boolean noProgress;
 
-    @Option(names = {"-h", "--help"}, order = 10, usageHelp = true, description = "Show this help and exit.")
+    @Option(names = {"-h", "--help"}, order = 11, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = {"-V", "--version"}, order = 11, versionHelp = true,
+    @Option(names = {"-V", "--version"}, order = 12, versionHelp = true,
             description = "Show the versions of jnids, libnids and libpcap and exit.")
     boolean version;
 
     /** libnids' default number of hosts tracked by its port-scan detection. */
     static final int SCAN_NUM_HOSTS = 256;
 
+    /** The largest --tcp-streams: libnids allocates the table (pointers) and 3/4 as many stream records. */
+    static final int MAX_TCP_STREAMS = 1 << 24;
+
     /** Exit status after Ctrl-C (SIGINT) or SIGTERM stopped the reading of capture files. */
     static final int INTERRUPTED = 130;
+
+    /** What libpcap opens for "-": it reads pcap and pcapng sequentially, so a pipe will do. */
+    static final String STDIN = "/dev/stdin";
 
     /** libpcap's read timeout for live captures, in milliseconds. */
     static final int LIVE_TIMEOUT_MS = 100;
@@ -163,7 +175,6 @@ public final class Main implements Callable<Integer> {
     /** Runs the command and returns its exit status. */
     static int run(String... args) {
         CommandLine cmd = new CommandLine(new Main());
-        cmd.setOverwrittenOptionsAllowed(true);
         cmd.setParameterExceptionHandler((ex, a) -> {
             System.err.println("jnids: " + oneLine(ex.getMessage()) + " (see jnids --help)");
             return 2;
@@ -183,6 +194,10 @@ public final class Main implements Callable<Integer> {
         if (iface == null && files.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "no capture given: name capture files or -i IFACE");
         }
+        if (tcpStreams != null && (tcpStreams < 1 || tcpStreams > MAX_TCP_STREAMS)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--tcp-streams must be between 1 and " + MAX_TCP_STREAMS + ", not " + tcpStreams);
+        }
         if (iface != null && iface.isBlank()) {
             throw new ParameterException(spec.commandLine(), "-i needs an interface name");
         }
@@ -199,7 +214,9 @@ public final class Main implements Callable<Integer> {
     }
 
     private int offline() {
-        for (Path f : files) checkReadable(f);
+        for (Path f : files) {
+            if (!isStdin(f)) checkReadable(f);
+        }
         Dumper dumper = dumpDir != null ? Dumper.create(dumpDir) : null;
         boolean showProgress = !noProgress && Progress.stderrIsTerminal();
         Output out = new Output(Progress.stdoutIsTerminal());
@@ -208,17 +225,22 @@ public final class Main implements Callable<Integer> {
         if (progress != null) out.progress(progress);
         register(reporter, progress);
         Interrupt interrupt = Interrupt.install();
+        boolean completed = false;
         try {
             for (Path f : files) {
+                boolean stdin = isStdin(f);
                 reporter.source(f.toString());
-                if (progress != null) progress.start(f.getFileName().toString(), size(f));
+                if (progress != null) {
+                    progress.start(stdin ? "standard input" : f.getFileName().toString(), stdin ? Progress.UNKNOWN : size(f));
+                }
                 Nids.param("device", null);
-                Nids.param("filename", f.toString());
+                Nids.param("filename", stdin ? STDIN : f.toString());
                 configure();
                 try {
                     Nids.init();
                 } catch (NidsException e) {
-                    throw new CliFailure(withName(f.toString(), e.getMessage()), e);
+                    String message = stdin ? e.getMessage().replace("'" + STDIN + "'", "from standard input") : e.getMessage();
+                    throw new CliFailure(withName(stdin ? "standard input" : f.toString(), message), e);
                 }
                 try {
                     Nids.run();
@@ -238,14 +260,24 @@ public final class Main implements Callable<Integer> {
                 }
                 reporter.reportOpen();
                 out.flush();
-                if (progress != null) progress.finish();
+                if (progress != null) progress.finish(!noChecksum);
             }
+            completed = true;
         } finally {
             interrupt.done();
-            if (dumper != null) dumper.close();
-            out.flush();
+            finish(dumper, out, completed);
         }
         return 0;
+    }
+
+    /** Closes the dump files and flushes standard output; after a failure, quietly (the failure is reported). */
+    private static void finish(Dumper dumper, Output out, boolean completed) {
+        try {
+            if (dumper != null) dumper.close();
+            out.flush();
+        } catch (RuntimeException e) {
+            if (completed) throw e;
+        }
     }
 
     private int live() {
@@ -283,8 +315,7 @@ public final class Main implements Callable<Integer> {
             }
             Nids.exit();
             reporter.reportOpen();
-            out.flush();
-            if (dumper != null) dumper.close();
+            finish(dumper, out, true);
         } finally {
             interrupt.done();
         }
@@ -346,6 +377,7 @@ public final class Main implements Callable<Integer> {
     private void configure() {
         Nids.param("pcap_filter", filter);
         Nids.param("scan_num_hosts", scan ? SCAN_NUM_HOSTS : 0);
+        if (tcpStreams != null) Nids.param("n_tcp_streams", tcpStreams);
         if (noChecksum) Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
     }
 
@@ -383,6 +415,11 @@ public final class Main implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliFailure(f + ": " + Dumper.reason(e));
         }
+    }
+
+    /** "-" names standard input, as for tcpdump -r. */
+    static boolean isStdin(Path f) {
+        return f.toString().equals("-");
     }
 
     private static long size(Path f) {

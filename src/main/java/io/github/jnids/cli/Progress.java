@@ -19,6 +19,10 @@ import java.util.function.LongSupplier;
 final class Progress implements IpHandler {
     private static final long INTERVAL_NANOS = 200_000_000L;
 
+    /** The size of a capture read from a pipe. */
+    static final long UNKNOWN = -2;
+    private static final long LIVE = -1;
+
     private final PrintStream err;
     private final LongSupplier streams;
     private String label;
@@ -27,6 +31,8 @@ final class Progress implements IpHandler {
     private long lastNanos;
     private long packets;
     private long streamsBefore;
+    private long tcpPackets;
+    private long lastRead;
     private boolean visible;
 
     Progress(PrintStream err, LongSupplier streams) {
@@ -53,11 +59,13 @@ final class Progress implements IpHandler {
         }
     }
 
-    /** Starts reporting on one capture; {@code total} is the file's size, or -1 for a live capture. */
+    /** Starts reporting on one capture; {@code total} is the file's size, {@link #UNKNOWN} for a pipe, -1 live. */
     void start(String label, long total) {
         this.label = label;
         this.total = total;
         this.packets = 0;
+        this.tcpPackets = 0;
+        this.lastRead = 0;
         this.streamsBefore = streams.getAsLong();
         this.startNanos = System.nanoTime();
         this.lastNanos = startNanos;
@@ -65,6 +73,7 @@ final class Progress implements IpHandler {
 
     @Override
     public void accept(ByteBuffer ipPacket) {
+        if (ipPacket.limit() > 9 && ipPacket.get(9) == 6) tcpPackets++;
         if ((++packets & 63) != 0) return;
         long now = System.nanoTime();
         if (now - lastNanos < INTERVAL_NANOS) return;
@@ -75,14 +84,22 @@ final class Progress implements IpHandler {
     private void show(long now, boolean complete) {
         double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
         StringBuilder b = new StringBuilder(label).append(": ");
-        if (total >= 0) {
-            long read = complete ? total : Math.max(0, Nids.bytesRead());
-            b.append(size(read)).append(" / ").append(size(total));
-            if (total > 0) b.append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, read * 100 / total)));
-            b.append(", ").append(size((long) (read / seconds))).append("/s");
-        } else {
-            b.append(Nids.packetCount()).append(" packets");
+        long read = 0;
+        if (total != LIVE) {
+            read = complete && total >= 0 ? total : Math.max(lastRead, Nids.isOpen() ? Nids.bytesRead() : 0);
+            lastRead = read;
+        }
+        if (total == LIVE || read <= 0 && total == UNKNOWN) {
+            // Live, or a pipe, which has no file offset: packets and time instead of bytes.
+            b.append(packets).append(packets == 1 ? " packet" : " packets");
             b.append(String.format(Locale.ROOT, ", %d:%02d", (long) seconds / 60, (long) seconds % 60));
+        } else {
+            b.append(size(read));
+            if (total >= 0) {
+                b.append(" / ").append(size(total));
+                if (total > 0) b.append(String.format(Locale.ROOT, " (%d%%)", Math.min(100, read * 100 / total)));
+            }
+            b.append(", ").append(size((long) (read / seconds))).append("/s");
         }
         long n = streams.getAsLong() - streamsBefore;
         b.append(", ").append(n).append(n == 1 ? " stream" : " streams");
@@ -91,10 +108,17 @@ final class Progress implements IpHandler {
         visible = true;
     }
 
-    /** Shows the capture's final figures and leaves them on their line. */
-    void finish() {
+    /**
+     * Shows the capture's final figures and leaves them on their line; when it had TCP
+     * packets but no stream, adds a hint about offloaded checksums.
+     */
+    void finish(boolean checksumsVerified) {
         show(System.nanoTime(), true);
         err.println();
+        if (checksumsVerified && tcpPackets > 0 && streams.getAsLong() == streamsBefore) {
+            err.println("jnids: " + label + " has " + tcpPackets + " TCP packets but no complete stream; "
+                    + "if it was captured on the sending host (offloaded checksums), try --no-checksum");
+        }
         err.flush();
         visible = false;
     }

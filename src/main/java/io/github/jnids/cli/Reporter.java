@@ -95,13 +95,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         int state = tcp.nidsState();
         switch (state) {
             case Nids.NIDS_JUST_EST -> {
-                Flow flow = new Flow(tcp.addr(), established++, Nids.getPktTs());
-                if (dumper != null) {
-                    Tuple4 a = flow.addr;
-                    flow.ctsSink = dumper.sink(a.src(), a.sport(), a.dst(), a.dport());
-                    flow.stcSink = dumper.sink(a.dst(), a.dport(), a.src(), a.sport());
-                }
-                tcp.user(flow);
+                tcp.user(newFlow(tcp));
                 tcp.client().collect(true);
                 tcp.server().collect(true);
             }
@@ -139,11 +133,21 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         }
     }
 
+    private Flow newFlow(TcpStream tcp) {
+        Flow flow = new Flow(tcp.addr(), established++, Nids.getPktTs());
+        if (dumper != null) {
+            Tuple4 a = flow.addr;
+            flow.ctsSink = dumper.sink(a.src(), a.sport(), a.dst(), a.dport());
+            flow.stcSink = dumper.sink(a.dst(), a.dport(), a.src(), a.sport());
+        }
+        return flow;
+    }
+
     private Flow flow(TcpStream tcp) {
         Object user = tcp.user();
         if (user instanceof Flow f) return f;
-        // Not seen established by this handler (cannot happen with libnids' callbacks); start now.
-        Flow f = new Flow(tcp.addr(), established++, Nids.getPktTs());
+        // Not seen established by this handler (cannot happen with libnids' callbacks): start now.
+        Flow f = newFlow(tcp);
         tcp.user(f);
         return f;
     }

@@ -116,6 +116,22 @@ class CommandTest {
         assertEquals("[+] 10.1.0.1:20000 - 10.1.0.2:80 (CTS: 1B | STC: 0B) [timeout]", lines.get(0));
     }
 
+    @Test
+    void largerStreamTableKeepsEveryStreamOpen() throws IOException {
+        int n = 800;
+        Path cap = Captures.manyOpen(dir.resolve("many.pcap"), n);
+        Result r = Jnids.run("--tcp-streams", "2000", cap.toString());
+        assertSuccess(r);
+        assertEquals(n, r.lines().stream().filter(l -> l.endsWith(" [open]")).count(), r::toString);
+        assertEquals("[+] 10.1.0.1:20000 - 10.1.0.2:80 (CTS: 1B | STC: 0B) [open]", r.lines().get(0));
+    }
+
+    @Test
+    void badStreamTableSizeIsAUsageError() {
+        assertTrue(assertFails(2, Jnids.run("--tcp-streams", "0", "x.pcap")).contains("--tcp-streams"));
+        assertTrue(assertFails(2, Jnids.run("--tcp-streams", "many", "x.pcap")).contains("--tcp-streams"));
+    }
+
     // ---- several files -----------------------------------------------------
 
     @Test
@@ -133,6 +149,24 @@ class CommandTest {
         assertEquals(Set.of(a, b), Set.copyOf(lines.subList(0, 2)));
         assertEquals(List.of(Captures.CLOSED, Captures.RESET, Captures.OPEN), lines.subList(2, 5));
         assertEquals(Set.of(a, b), Set.copyOf(lines.subList(5, 7)));
+    }
+
+    @Test
+    void readsStandardInputForDash() throws IOException {
+        Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
+        Result r = Jnids.run(Jnids.builder("-").redirectInput(cap.toFile()));
+        assertSuccess(r);
+        assertEquals(List.of(Captures.CLOSED, Captures.RESET, Captures.OPEN), r.lines());
+        Result json = Jnids.run(Jnids.builder("--json", "-r", "-").redirectInput(cap.toFile()));
+        assertSuccess(json);
+        assertEquals("-", JsonParser.parseString(json.lines().get(0)).getAsJsonObject().get("capture").getAsString());
+    }
+
+    @Test
+    void garbageOnStandardInput() throws IOException {
+        Path f = Files.write(dir.resolve("garbage"), new byte[100]);
+        String msg = assertFails(1, Jnids.run(Jnids.builder("-").redirectInput(f.toFile())));
+        assertTrue(msg.startsWith("jnids: cannot read capture from standard input: "), msg);
     }
 
     // ---- options -------------------------------------------------------------
@@ -368,6 +402,16 @@ class CommandTest {
     }
 
     @Test
+    void dumpIntoAReadOnlyDirectoryIsARuntimeError() throws IOException {
+        Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
+        Path readOnly = Files.createDirectory(dir.resolve("ro"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Result r = Jnids.run(without("-dac_override,-dac_read_search", "--dump", readOnly.toString(), cap.toString()));
+        assumeTrue(r.exit() != 0, () -> "the directory stayed writable: " + r);
+        assertEquals("jnids: " + readOnly + ": dump directory not writable", assertFails(1, r));
+    }
+
+    @Test
     void dumpNamesFollowTcpflow() {
         assertEquals("010.001.001.101.03177-010.001.001.001.00080", Dumper.flowName("10.1.1.101", 3177, "10.1.1.1", 80));
         assertEquals("255.000.000.001.65535-001.002.003.004.00000", Dumper.flowName("255.0.0.1", 65535, "1.2.3.4", 0));
@@ -432,6 +476,13 @@ class CommandTest {
     void interfaceAndFilesTogetherIsAUsageError() throws IOException {
         Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
         assertFails(2, Jnids.run("-i", "lo", cap.toString()));
+    }
+
+    @Test
+    void singleValueOptionGivenTwiceIsAUsageError() throws IOException {
+        Path cap = Captures.threeStreams(dir.resolve("three.pcap"));
+        assertTrue(assertFails(2, Jnids.run("--dump", "a", "--dump", "b", cap.toString())).contains("only once"));
+        assertFails(2, Jnids.run("-i", "lo", "-i", "eth0"));
     }
 
     // ---- runtime errors: exit 1 -------------------------------------------------------

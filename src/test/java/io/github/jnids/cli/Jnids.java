@@ -63,8 +63,8 @@ final class Jnids {
 
     static Result run(ProcessBuilder pb) {
         try {
-            Process p = pb.redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            p.getOutputStream().close();
+            Process p = pb.start();
+            if (pb.redirectInput() == ProcessBuilder.Redirect.PIPE) p.getOutputStream().close();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread errReader = drain(p.getErrorStream(), err);
             byte[] out = p.getInputStream().readAllBytes();

@@ -73,6 +73,37 @@ class TestdataTest {
         return tests.stream();
     }
 
+    /**
+     * Every capture under testdata/, expected output or not (e.g. testdata/hostile/), with
+     * every report option on: the command ends with status 0 and a quiet standard error,
+     * or status 1 and one line; never a crash or a stack trace.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyCaptureEndsCleanly() throws IOException {
+        Path root = testdataRoot();
+        assumeTrue(Files.isDirectory(root), "no " + root + " folder with captures");
+        List<Path> captures;
+        try (Stream<Path> s = Files.walk(root)) {
+            captures = s.filter(Files::isRegularFile).filter(p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap");
+            }).sorted().toList();
+        }
+        assumeTrue(!captures.isEmpty(), "no captures under " + root);
+        return captures.stream().map(c -> DynamicTest.dynamicTest(root.relativize(c).toString(), () -> {
+            Path dumps = Files.createTempDirectory(tmp, "dump");
+            Result r = Jnids.run("--udp", "--scan", "--no-checksum", "--dump", dumps.toString(), c.toString());
+            assertTrue(r.exit() == 0 || r.exit() == 1, r::toString);
+            assertFalse(r.err().contains("\tat "), () -> "no stack trace\n" + r);
+            if (r.exit() == 0) {
+                assertEquals("", r.err(), r::toString);
+            } else {
+                assertEquals(1, r.errLines().size(), r::toString);
+                assertTrue(r.err().startsWith("jnids: "), r::toString);
+            }
+        }));
+    }
+
     private static Path captureFor(Path expected) {
         String name = expected.getFileName().toString();
         String base = name.substring(0, name.length() - ".expected".length());
