@@ -57,6 +57,24 @@ def files():
     f["ip-option-last-byte.pcap"] = pcap([eth(raw_ip(A, B, 17, b"", ihl_words=6, opts=b"\x01\x01\x01\x07"))])
     # 0013: an Ethernet frame carrying 6 bytes of "IP"
     f["ip-shorter-than-header.pcap"] = pcap([eth(b"\x45\0\0\x06\0\0")])
+    # 0014: the server's FIN out of order, the client's FIN in order (this
+    # arms the closing timeout), data that fills the gap (the regress
+    # scenario turns tcp_workarounds off in that callback), a RST, and a
+    # packet 20 s later
+    c, s = 1000, 5000
+    conv = [(0, tcp(A, B, 1234, 80, c, 0, 0x02)),
+            (0, tcp(B, A, 80, 1234, s, c + 1, 0x12)),
+            (0, tcp(A, B, 1234, 80, c + 1, s + 1, 0x10)),
+            (1, tcp(B, A, 80, 1234, s + 6, c + 1, 0x19, b"x")),
+            (1, tcp(A, B, 1234, 80, c + 1, s + 1, 0x11)),
+            (2, tcp(B, A, 80, 1234, s + 1, c + 2, 0x18, b"hello")),
+            (2, tcp(B, A, 80, 1234, s + 1, c + 2, 0x04)),
+            (22, tcp(A, [10, 0, 0, 3], 9, 9, 1, 0, 0x02))]
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for t, p in conv:
+        fr = eth(p)
+        out += struct.pack("<IIII", 1000 + t, 0, len(fr), len(fr)) + fr
+    f["tcp-workarounds-toggled.pcap"] = out
     return f
 
 def main():
