@@ -22,6 +22,7 @@
 #include <libnids/scan.h>
 
 #include "jnids.h"
+#include "jnids_coroutine.h"
 
 static int64_t tcp_box[JNIDS_TCP_BOX_SLOTS];
 static int64_t udp_box[JNIDS_PKT_BOX_SLOTS];
@@ -82,14 +83,31 @@ u_char *jnids_stage(int which)
 
 const char *jnids_pcap_version(void) { return pcap_lib_version(); }
 
-void jnids_raw_register_tcp(jnids_tcp_callback f) { nids_register_tcp((void *)f); }
+/* Raw callbacks are Java code called by JNI up-calls from inside libnids, so
+ * libnids must then run on the Java thread's own stack: HotSpot keeps Java
+ * frames and monitors only there. Once one is registered, jnids stays with
+ * up-calls for the rest of the process. */
+static int raw_callbacks;
+
+void jnids_raw_register_tcp(jnids_tcp_callback f) { raw_callbacks = 1; nids_register_tcp((void *)f); }
 void jnids_raw_unregister_tcp(jnids_tcp_callback f) { nids_unregister_tcp((void *)f); }
-void jnids_raw_register_udp(jnids_udp_callback f) { nids_register_udp((void *)f); }
+void jnids_raw_register_udp(jnids_udp_callback f) { raw_callbacks = 1; nids_register_udp((void *)f); }
 void jnids_raw_unregister_udp(jnids_udp_callback f) { nids_unregister_udp((void *)f); }
-void jnids_raw_register_ip(jnids_ip_callback f) { nids_register_ip((void *)f); }
+void jnids_raw_register_ip(jnids_ip_callback f) { raw_callbacks = 1; nids_register_ip((void *)f); }
 void jnids_raw_unregister_ip(jnids_ip_callback f) { nids_unregister_ip((void *)f); }
-void jnids_raw_register_ip_frag(jnids_ip_callback f) { nids_register_ip_frag((void *)f); }
+void jnids_raw_register_ip_frag(jnids_ip_callback f) { raw_callbacks = 1; nids_register_ip_frag((void *)f); }
 void jnids_raw_unregister_ip_frag(jnids_ip_callback f) { nids_unregister_ip_frag((void *)f); }
+
+/* How a callback reaches Java: on the coroutine, as an event returned by the
+ * down-call that resumed libnids (jnids_call, jnids_reply); otherwise by the
+ * JNI up-call given to jnids_set_upcalls(). */
+static int64_t event(int kind, int detail, int arg)
+{
+    return (int64_t)((uint64_t)(uint32_t)arg << 32 | (uint64_t)(uint32_t)(detail & 0xffffff) << 8 | (uint32_t)kind);
+}
+
+#define DELIVER(kind, detail, arg, upcall) \
+    (jnids_co_inside() ? jnids_co_yield(event(kind, detail, arg)) : (upcall))
 
 /* An up-call asked to stop (a handler threw, or called stop): no further
  * handler runs for the rest of this packet, and the loop ends after it. */
@@ -148,7 +166,7 @@ static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
     fill_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
 
     current_tcp = a_tcp;
-    int rc = tcp_upcall(a_tcp->nids_state);
+    int rc = DELIVER(JNIDS_EV_TCP, 0, a_tcp->nids_state, tcp_upcall(a_tcp->nids_state));
     current_tcp = NULL;
 
     apply_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
@@ -202,7 +220,7 @@ static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip
     udp_box[JNIDS_PKT_DPORT] = addr->dest;
     udp_box[JNIDS_PKT_IP_LEN] = iplen;
     udp_box[JNIDS_PKT_PAYLOAD_LEN] = len;
-    stop_after_upcall(udp_upcall(len));
+    stop_after_upcall(DELIVER(JNIDS_EV_UDP, 0, len, udp_upcall(len)));
 }
 
 /* libnids passes its internal sk_buff size as len to IP callbacks; the
@@ -215,7 +233,7 @@ static void ip_trampoline(struct ip *iph, int skblen)
     int len = ip_total_length(iph, zero_copy ? 65535 : JNIDS_STAGE_BYTES);
     expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
     ip_box[JNIDS_PKT_IP_LEN] = len;
-    stop_after_upcall(ip_upcall(JNIDS_KIND_IP, len));
+    stop_after_upcall(DELIVER(JNIDS_EV_IP, JNIDS_KIND_IP, len, ip_upcall(JNIDS_KIND_IP, len)));
 }
 
 /* IP fragment callbacks get the bytes captured for the packet, never more. */
@@ -226,7 +244,7 @@ static void ip_frag_trampoline(struct ip *iph, int caplen)
     int len = clip(caplen, zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
     expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
     ip_box[JNIDS_PKT_IP_LEN] = len;
-    stop_after_upcall(ip_upcall(JNIDS_KIND_IP_FRAG, len));
+    stop_after_upcall(DELIVER(JNIDS_EV_IP, JNIDS_KIND_IP_FRAG, len, ip_upcall(JNIDS_KIND_IP_FRAG, len)));
 }
 
 static int filter_trampoline(struct ip *iph, int len)
@@ -236,7 +254,7 @@ static int filter_trampoline(struct ip *iph, int len)
     int n = clip(len, zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
     expose(filter_box, JNIDS_PKT_IP_ADDR, stage_filter, iph, n);
     filter_box[JNIDS_PKT_IP_LEN] = n;
-    int rc = filter_upcall(n);
+    int rc = DELIVER(JNIDS_EV_FILTER, 0, n, filter_upcall(n));
     if (rc < 0) {
         jnids_stop();
         return 0;
@@ -277,7 +295,7 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
     }
     if (session.stop || !warning_upcall)
         return;
-    stop_after_upcall(warning_upcall(type, errnum));
+    stop_after_upcall(DELIVER(JNIDS_EV_WARNING, type, errnum, warning_upcall(type, errnum)));
 }
 
 /* libnids' own handler prints and exit()s. Inside a dispatch, jnids leaves the
@@ -600,6 +618,48 @@ static int guarded_dispatch(int cnt, int one)
 
 int jnids_dispatch(int cnt) { return guarded_dispatch(cnt, 0); }
 int jnids_next(void) { return guarded_dispatch(1, 1); }
+
+static int coroutine_wanted = 1;
+
+void jnids_set_coroutine(int on) { coroutine_wanted = on; }
+
+int jnids_coroutine_used(void) { return coroutine_wanted && !raw_callbacks && jnids_co_available(); }
+
+static int run_op(int op, int arg)
+{
+    switch (op) {
+    case JNIDS_OP_DISPATCH:
+        return guarded_dispatch(arg, 0);
+    case JNIDS_OP_NEXT:
+        return guarded_dispatch(1, 1);
+    case JNIDS_OP_CLOSE:
+        jnids_close();
+        return JNIDS_OK;
+    default:
+        set_error("%s", "unknown operation");
+        return JNIDS_ERROR;
+    }
+}
+
+int64_t jnids_call(int op, int arg)
+{
+    if (jnids_co_busy()) {
+        set_error("%s", "libnids is already running: finish the current call (reply to its events) first");
+        return jnids_co_finished(JNIDS_ERROR);
+    }
+    if (jnids_coroutine_used())
+        return jnids_co_start(run_op, op, arg);
+    return jnids_co_finished(run_op(op, arg));
+}
+
+int64_t jnids_reply(int reply)
+{
+    if (!jnids_co_busy() || jnids_co_inside()) {
+        set_error("%s", "no event is waiting for a reply");
+        return jnids_co_finished(JNIDS_ERROR);
+    }
+    return jnids_co_resume(reply);
+}
 
 void jnids_stop(void)
 {

@@ -74,6 +74,7 @@ public final class Nids {
     private static final WarningDispatcher WARNINGS = new WarningDispatcher();
     private static final Params PARAMS = new Params(PACKETS);
     private static final ChecksumRules CHECKSUMS = new ChecksumRules();
+    private static final NativeLoop LOOP = new NativeLoop(TCP_DISPATCHER, PACKETS, WARNINGS);
 
     static {
         jnids_set_zero_copy(PacketDispatcher.ZERO_COPY ? 1 : 0);
@@ -240,6 +241,7 @@ public final class Nids {
             if (Session.open) {
                 throw new IllegalStateException("init() called while a session is open; call exit() first");
             }
+            NativeLoop.configure();
             Object filename = PARAMS.get(Params.Param.FILENAME);
             if (filename != null) checkReadable((String) filename);
             synchronized (Session.LIFECYCLE) {
@@ -289,7 +291,7 @@ public final class Nids {
             requireOpen("run()");
             Session.clearStop();
             while (true) {
-                int r = jnids_dispatch(-1);
+                int r = LOOP.run(JNIDS_OP_DISPATCH, -1);
                 Session.rethrowPending();
                 if (r == JNIDS_END) {
                     close();
@@ -333,7 +335,7 @@ public final class Nids {
         try {
             requireOpen(what);
             Session.clearStop();
-            int r = one ? jnids_next() : jnids_dispatch(count);
+            int r = one ? LOOP.run(JNIDS_OP_NEXT, 0) : LOOP.run(JNIDS_OP_DISPATCH, count);
             Session.rethrowPending();
             if (r == JNIDS_END || r == JNIDS_STOPPED) return 0;
             if (r < 0) failed(r, false);
@@ -375,7 +377,7 @@ public final class Nids {
         synchronized (Session.LIFECYCLE) {
             Session.clearStop();
             try {
-                jnids_close();
+                LOOP.run(JNIDS_OP_CLOSE, 0);
             } finally {
                 Session.open = false;
                 TCP_DISPATCHER.reset();

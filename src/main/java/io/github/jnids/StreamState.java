@@ -25,6 +25,10 @@ final class StreamState {
 
     StreamState(int id) {
         this.id = id;
+        // Made with the state, most streams' only listener sits next to it in
+        // memory: a callback on one of thousands of open streams then misses
+        // the cache once or twice, not once per object.
+        listeners[0] = new Listener();
     }
 
     Listener addListener(HandlerList.Entry<TcpHandler> entry) {

@@ -280,6 +280,13 @@ public static native void nids_register_chksum_ctl(nids_chksum_ctl arg0, int arg
  * mapped once, and writes requests (collect flags, discard, kill) back into it,
  * which this layer applies when the up-call returns. No Java object is made and
  * no JNI call is needed per field.
+ *
+ * How the callback reaches Java: libnids runs on a coroutine (see
+ * jnids_coroutine.h) and each callback is an event returned by the down-call
+ * (jnids_call, jnids_reply) that Java made to run libnids on; its reply is the
+ * up-call's return value. Where the coroutine cannot be used (other
+ * platforms, raw callbacks registered, or turned off) the same boxes are
+ * handed over by JNI up-calls instead.
  */
 // #ifndef JNIDS_H
 // #define JNIDS_H
@@ -445,6 +452,26 @@ public static final int
     /* Scan probes are staged as triples of int64: address, port, flags. */
     JNIDS_SCAN_MAX = 4096;
 
+/* Events that jnids_call() and jnids_reply() return: the kind in the low 8
+ * bits, a detail in the next 24, an argument in the high 32; kind 0 means the
+ * call has finished and the high 32 bits are its outcome. The reply to an
+ * event is what the matching up-call would return. */
+/** enum  */
+public static final int
+    JNIDS_EV_FINISHED = 0,
+    JNIDS_EV_TCP = 1,       /* argument: nids_state */
+    JNIDS_EV_UDP = 2,       /* argument: payload length */
+    JNIDS_EV_IP = 3,        /* detail: JNIDS_KIND_IP or JNIDS_KIND_IP_FRAG; argument: length */
+    JNIDS_EV_WARNING = 4,   /* detail: type; argument: errnum */
+    JNIDS_EV_FILTER = 5;     /* argument: length */
+
+/* Operations for jnids_call(). */
+/** enum  */
+public static final int
+    JNIDS_OP_DISPATCH = 1,  /* argument: packet count, as jnids_dispatch() */
+    JNIDS_OP_NEXT = 2,      /* as jnids_next() */
+    JNIDS_OP_CLOSE = 3;      /* as jnids_close(); outcome JNIDS_OK */
+
 /* Outcome codes of jnids_dispatch() and jnids_next(). */
 /** enum  */
 public static final int
@@ -482,6 +509,16 @@ public static native int jnids_linktype();
 public static native int jnids_dispatch(int cnt);
 /* Processes one packet: 1, 0 on a live timeout, or an outcome code. */
 public static native int jnids_next();
+/* Runs an operation, on the coroutine when it is used: returns its first event,
+ * or its outcome when it finished. While an event is pending, nothing but
+ * jnids_reply() (and what a handler may call) may be called. */
+@NoException(true) public static native @Cast("int64_t") long jnids_call(int op, int arg);
+/* Answers the pending event; returns the next event or the outcome. */
+@NoException(true) public static native @Cast("int64_t") long jnids_reply(int reply);
+/* 0: deliver callbacks by JNI up-calls even where the coroutine works. */
+public static native void jnids_set_coroutine(int on);
+/* Whether jnids_call() runs libnids on the coroutine now. */
+public static native int jnids_coroutine_used();
 /* Safe from any thread, and from inside a handler. */
 public static native void jnids_stop();
 /* Whether the running (or last) loop call was asked to stop; a loop call that

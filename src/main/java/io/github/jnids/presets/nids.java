@@ -38,6 +38,12 @@ public class nids implements InfoMapper {
             // Built without libnet, libnids' own killer abort()s: never bind it.
             .put(new Info("nids_killtcp").skip())
             .put(new Info("nids_tcp_timeouts", "tcp_timeout").skip())
-            .put(new Info("NIDS_MAJOR", "NIDS_MINOR").define());
+            .put(new Info("NIDS_MAJOR", "NIDS_MINOR").define())
+            // C code throws no C++ exceptions: without a handler to set up, the
+            // JNI function of the per-callback down-call is a bare tail call.
+            .put(new Info("jnids_call").javaText(
+                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_call(int op, int arg);"))
+            .put(new Info("jnids_reply").javaText(
+                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_reply(int reply);"));
     }
 }
