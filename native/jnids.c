@@ -52,6 +52,7 @@ static struct {
     double last_ts;
     int64_t packets;
     bpf_u_int32 caplen;     /* bytes captured of the packet being processed */
+    const u_char *packet;   /* its bytes, valid until libnids is done with it */
     int dev_addon;          /* nids_params.dev_addon as set before nids_init() */
     char error[PCAP_ERRBUF_SIZE + 256];
 } session;
@@ -106,8 +107,24 @@ static int64_t event(int kind, int detail, int arg)
     return (int64_t)((uint64_t)(uint32_t)arg << 32 | (uint64_t)(uint32_t)(detail & 0xffffff) << 8 | (uint32_t)kind);
 }
 
+/* An IP callback whose datagram lies in the packet being processed is not
+ * handed over on its own: it waits in ip_box and goes with the next event of
+ * the same packet (flag JNIDS_EV_IP_FIRST; Java runs the IP handlers first)
+ * or, when there is none, alone as the packet ends. On TCP traffic this halves
+ * the crossings when both IP and TCP handlers listen. Handlers see the same
+ * order as before: libnids calls IP listeners before it processes TCP and UDP,
+ * and nothing of that processing is visible to Java in between. */
+static int ip_waiting;
+
+static int take_waiting_ip(void)
+{
+    int flag = ip_waiting ? JNIDS_EV_IP_FIRST : 0;
+    ip_waiting = 0;
+    return flag;
+}
+
 #define DELIVER(kind, detail, arg, upcall) \
-    (jnids_co_inside() ? jnids_co_yield(event(kind, detail, arg)) : (upcall))
+    (jnids_co_inside() ? jnids_co_yield(event((kind) | take_waiting_ip(), detail, arg)) : (upcall))
 
 /* An up-call asked to stop (a handler threw, or called stop): no further
  * handler runs for the rest of this packet, and the loop ends after it. */
@@ -233,6 +250,13 @@ static void ip_trampoline(struct ip *iph, int skblen)
     int len = ip_total_length(iph, zero_copy ? 65535 : JNIDS_STAGE_BYTES);
     expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
     ip_box[JNIDS_PKT_IP_LEN] = len;
+    /* A reassembled datagram is freed before the packet ends: never kept. */
+    const u_char *p = (const u_char *)iph;
+    int in_packet = p >= session.packet && p + len <= session.packet + session.caplen;
+    if (jnids_co_inside() && (in_packet || !zero_copy)) {
+        ip_waiting = 1;
+        return;
+    }
     stop_after_upcall(DELIVER(JNIDS_EV_IP, JNIDS_KIND_IP, len, ip_upcall(JNIDS_KIND_IP, len)));
 }
 
@@ -560,7 +584,16 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
     session.last_ts = hdr->ts.tv_sec + hdr->ts.tv_usec / 1e6;
     session.packets++;
     session.caplen = hdr->caplen;
+    session.packet = data;
+    ip_waiting = 0;
     nids_pcap_handler(user, (struct pcap_pkthdr *)hdr, (u_char *)data);
+    /* The IP callback of a packet with no other event goes alone. */
+    if (ip_waiting) {
+        ip_waiting = 0;
+        if (!session.stop)
+            stop_after_upcall(jnids_co_yield(event(JNIDS_EV_IP, JNIDS_KIND_IP, (int)ip_box[JNIDS_PKT_IP_LEN])));
+    }
+    session.packet = NULL;
 }
 
 /* Runs one libpcap loop call with the out-of-memory escape armed. */

@@ -115,7 +115,10 @@ enum {
     JNIDS_EV_UDP = 2,       /* argument: payload length */
     JNIDS_EV_IP = 3,        /* detail: JNIDS_KIND_IP or JNIDS_KIND_IP_FRAG; argument: length */
     JNIDS_EV_WARNING = 4,   /* detail: type; argument: errnum */
-    JNIDS_EV_FILTER = 5     /* argument: length */
+    JNIDS_EV_FILTER = 5,    /* argument: length */
+    /* Added to a kind: an IP callback (JNIDS_KIND_IP, its length in ip_box)
+     * of the same packet comes first; a stop it asks for is the reply. */
+    JNIDS_EV_IP_FIRST = 0x80
 };
 
 /* Operations for jnids_call(). */

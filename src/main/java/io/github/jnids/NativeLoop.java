@@ -51,8 +51,13 @@ final class NativeLoop {
 
     private int deliver(long event) {
         int kind = (int) event & 0xff;
-        int arg = (int) (event >> 32);
         try {
+            if ((kind & JNIDS_EV_IP_FIRST) != 0) {
+                kind &= ~JNIDS_EV_IP_FIRST;
+                // The packet's IP callback, held back to travel with this event.
+                if (packets.ipUpcall.call(JNIDS_KIND_IP, packets.ipLength()) != 0) return stop(kind);
+            }
+            int arg = (int) (event >> 32);
             switch (kind) {
                 case JNIDS_EV_TCP:
                     return tcp.call(arg);
@@ -69,10 +74,15 @@ final class NativeLoop {
             }
         } catch (Throwable t) {
             // The dispatchers catch their handlers' exceptions; this is a
-            // failure of jnids itself. libnids is still suspended: stop it
-            // (a filter's stop is negative), rethrow once it has returned.
+            // failure of jnids itself. libnids is still suspended: stop it,
+            // rethrow once it has returned.
             Session.handlerFailed(t);
-            return kind == JNIDS_EV_FILTER ? -1 : 1;
+            return stop(kind);
         }
+    }
+
+    /** The reply that stops the run: a filter's is negative, the others' non-zero. */
+    private static int stop(int kind) {
+        return kind == JNIDS_EV_FILTER ? -1 : 1;
     }
 }

@@ -74,6 +74,11 @@ public final class Nids {
     private static final WarningDispatcher WARNINGS = new WarningDispatcher();
     private static final Params PARAMS = new Params(PACKETS);
     private static final ChecksumRules CHECKSUMS = new ChecksumRules();
+    /** For tests: how many TCP callbacks took the compact-stream path. */
+    static long compactCallbacks() {
+        return TCP_DISPATCHER.compactCallbacks;
+    }
+
     private static final NativeLoop LOOP = new NativeLoop(TCP_DISPATCHER, PACKETS, WARNINGS);
 
     static {

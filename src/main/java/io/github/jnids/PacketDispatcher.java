@@ -102,6 +102,11 @@ final class PacketDispatcher {
         }
     }
 
+    /** Length of the IP datagram in the IP box. */
+    int ipLength() {
+        return (int) ipBox.get(JNIDS_PKT_IP_LEN);
+    }
+
     private static long slot(NativeBox b, int index) {
         return b.get(index);
     }

@@ -87,7 +87,152 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private static final int[] SLOTS = {C + JNIDS_HALF_COLLECT, S + JNIDS_HALF_COLLECT,
             C + JNIDS_HALF_COLLECT_URG, S + JNIDS_HALF_COLLECT_URG};
 
+    // ---- compact streams ----------------------------------------------------
+    //
+    // Most streams have one listener. For them the whole per-stream state
+    // (which handler, its COLLECT_* mask, the trampoline's mask, the handler's
+    // part of each collect counter) fits in the 64-bit param libnids keeps
+    // for jnids' trampoline, read from the box: a callback then touches no
+    // per-stream Java object, which on a capture with thousands of open
+    // streams would each be a cache miss. A negative param is that packed
+    // form; a positive one the id of a StreamState.
+    //
+    //   bits  0..15  index of the handler's entry in compactEntries
+    //   bits 16..19  the listener's mask       bits 20..23  the trampoline's mask
+    //   bits 24..39  the handler's part of the four collect counters, 4 bits each
+    //   bit  63      set
+
+    @SuppressWarnings("unchecked")
+    private HandlerList.Entry<TcpHandler>[] compactEntries = new HandlerList.Entry[4];
+    private int compactEntryCount;
+    /** The state made for the compact stream being dispatched, if its handler needed one (user, addr). */
+    private StreamState materialized;
+    private long compactParam;
+    /** The listener's mask of the compact stream being dispatched, as its handler changes it. */
+    private int compactMask;
+    /** Callbacks dispatched in compact form: tests check the path is taken. */
+    long compactCallbacks;
+
+    private static long pack(int entrySlot, int listenerMask, int trampolineMask, long counts) {
+        return Long.MIN_VALUE | entrySlot | (long) listenerMask << 16 | (long) trampolineMask << 20 | counts << 24;
+    }
+
+    private static int countOf(long packedCounts, int k) {
+        return (int) (packedCounts >>> (4 * k)) & 0xf;
+    }
+
+    /** The packed form of a state, or 0 when it has no compact form. */
+    private long compactForm(StreamState st) {
+        if (st.listenerCount != 1) return 0;
+        StreamState.Listener l = st.listeners[0];
+        if (l.user != null || l.whatto == 0 || !l.entry.active) return 0;
+        long counts = 0;
+        for (int k = 0; k < 4; k++) {
+            int c = st.javaCollect[k];
+            if (c > 15) return 0;
+            counts |= (long) c << (4 * k);
+        }
+        int slot = 0;
+        while (slot < compactEntryCount && compactEntries[slot] != l.entry) slot++;
+        if (slot == compactEntryCount) {
+            if (slot == 0xffff) return 0;
+            if (slot == compactEntries.length) compactEntries = Arrays.copyOf(compactEntries, slot * 2);
+            compactEntries[compactEntryCount++] = l.entry;
+        }
+        return pack(slot, l.whatto, st.trampolineWhatto, counts);
+    }
+
+    /**
+     * Gives the compact stream being dispatched a StreamState, as the general
+     * path would have it before this call: its handler asked for something
+     * only a state keeps (user data, the cached addresses).
+     */
+    StreamState materialize() {
+        if (materialized == null) {
+            long p = compactParam;
+            StreamState st = allocate();
+            StreamState.Listener l = st.addListener(compactEntries[(int) p & 0xffff]);
+            l.whatto = (int) (p >>> 16) & 0xf;
+            st.trampolineWhatto = (int) (p >>> 20) & 0xf;
+            for (int k = 0; k < 4; k++) st.javaCollect[k] = countOf(p >>> 24, k);
+            materialized = st;
+        }
+        return materialized;
+    }
+
+    /** The general path's rules, specialised to one listener and no StreamState. */
+    private void dispatchCompact(int nidsState, long p) throws Exception {
+        compactCallbacks++;
+        HandlerList.Entry<TcpHandler> e = compactEntries[(int) p & 0xffff];
+        int whattoOfListener = (int) (p >>> 16) & 0xf;
+        int tramp = (int) (p >>> 20) & 0xf;
+        counters(before);
+        for (int k = 0; k < 4; k++) {
+            int mine = (tramp & BITS[k]) != 0 ? 1 : 0;
+            base[k] = before[k] - mine;
+            box.put(SLOTS[k], base[k] + countOf(p >>> 24, k));
+        }
+        boolean ending = nidsState != Nids.NIDS_DATA;
+        compactParam = p;
+        materialized = null;
+        compactMask = whattoOfListener;
+        try {
+            if (e.active && (ending || (whattoOfListener & dataMask()) != 0)) {
+                callCompact(e, !ending);
+            }
+        } finally {
+            counters(after);
+            int whatto = 0;
+            long counts = 0;
+            boolean fits = true;
+            for (int k = 0; k < 4; k++) {
+                int sum = Math.max(0, after[k] - base[k]);
+                if (sum > 15) fits = false;
+                counts |= (long) Math.min(sum, 15) << (4 * k);
+                if (sum > 0) whatto |= BITS[k];
+                box.put(SLOTS[k], base[k] + (sum > 0 ? 1 : 0));
+                after[k] = sum;
+            }
+            StreamState st = materialized;
+            materialized = null;
+            if (ending || whatto == 0) {
+                if (st != null) release(st);
+                box.put(JNIDS_TCP_PARAM, 0);
+            } else if (st == null && fits && compactMask != 0) {
+                box.put(JNIDS_TCP_PARAM, pack((int) p & 0xffff, compactMask, whatto, counts));
+            } else {
+                if (st == null) st = materialize();
+                materialized = null;
+                st.listeners[0].whatto = compactMask;
+                st.pruneListeners();
+                System.arraycopy(after, 0, st.javaCollect, 0, 4);
+                st.trampolineWhatto = whatto;
+                box.put(JNIDS_TCP_PARAM, st.id);
+            }
+        }
+    }
+
+    private void callCompact(HandlerList.Entry<TcpHandler> e, boolean track) throws Exception {
+        if (track) counters(handlerBefore);
+        view.enterCompact(this);
+        Session.enterHandler();
+        try {
+            e.handler.accept(view);
+        } finally {
+            Session.leaveHandler();
+            view.leave();
+            if (track) compactMask = updateMask(compactMask, handlerBefore, counters(after));
+        }
+    }
+
+    // ---- general streams -----------------------------------------------------
+
     private void dispatch(int nidsState) throws Exception {
+        long param = box.get(JNIDS_TCP_PARAM);
+        if (param < 0 && nidsState != Nids.NIDS_JUST_EST) {
+            dispatchCompact(nidsState, param);
+            return;
+        }
         counters(before);
         StreamState st;
         if (nidsState == Nids.NIDS_JUST_EST) {
@@ -144,14 +289,23 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 if (sum > 0) whatto |= BITS[k];
                 box.put(SLOTS[k], base[k] + (sum > 0 ? 1 : 0));
             }
+            long compact;
             if (ending || whatto == 0) {
                 release(st);
                 box.put(JNIDS_TCP_PARAM, 0);
+            } else if (nidsState == Nids.NIDS_JUST_EST && (compact = compactFormWith(st, whatto)) != 0) {
+                release(st);
+                box.put(JNIDS_TCP_PARAM, compact);
             } else {
                 st.trampolineWhatto = whatto;
                 box.put(JNIDS_TCP_PARAM, st.id);
             }
         }
+    }
+
+    private long compactFormWith(StreamState st, int trampolineWhatto) {
+        st.trampolineWhatto = trampolineWhatto;
+        return compactForm(st);
     }
 
     private void call(StreamState st, StreamState.Listener l, boolean track) throws Exception {
@@ -189,5 +343,8 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         }
         states.subList(1, states.size()).clear();
         freeCount = 0;
+        Arrays.fill(compactEntries, null);
+        compactEntryCount = 0;
+        materialized = null;
     }
 }

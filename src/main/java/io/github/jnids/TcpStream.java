@@ -34,6 +34,8 @@ public final class TcpStream {
     private final HalfStream server;
     private StreamState state;
     private StreamState.Listener listener;
+    /** Set for a stream kept in compact form: asked for a state when one is needed. */
+    private TcpDispatcher compact;
     private boolean valid;
 
     TcpStream(NativeBox box) {
@@ -50,8 +52,22 @@ public final class TcpStream {
         server.enter();
     }
 
+    /** Enters a stream that has no StreamState (see TcpDispatcher's compact streams). */
+    void enterCompact(TcpDispatcher dispatcher) {
+        enter(null, null);
+        this.compact = dispatcher;
+    }
+
+    private void ensureState() {
+        if (state == null && compact != null) {
+            state = compact.materialize();
+            listener = state.listeners[0];
+        }
+    }
+
     void leave() {
         valid = false;
+        compact = null;
         client.leave();
         server.leave();
         state = null;
@@ -72,6 +88,7 @@ public final class TcpStream {
     /** The stream's addresses; {@code src} is the client. */
     public Tuple4 addr() {
         check();
+        ensureState();
         Tuple4 a = state.addr;
         if (a == null) {
             a = new Tuple4(Tuple4.ipv4((int) box.get(JNIDS_TCP_SADDR)),
@@ -135,6 +152,7 @@ public final class TcpStream {
     /** Keeps an object with this stream for this handler; dropped when the stream ends. */
     public void user(Object value) {
         check();
+        if (value != null) ensureState();
         if (listener != null) listener.user = value;
     }
 

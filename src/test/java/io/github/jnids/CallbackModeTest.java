@@ -121,4 +121,69 @@ class CallbackModeTest extends NidsTestBase {
             Nids.exit();
         }
     }
+
+    /**
+     * An IP callback travels with the next event of its packet (a TCP one, on
+     * TCP traffic): a stop or an exception in the IP handler must still keep
+     * every later handler of that packet from running, as with up-calls.
+     */
+    @Test
+    void aStopInAnIpHandlerKeepsTheTcpHandlerOfItsPacketFromRunning() throws Exception {
+        Path capture = TESTDATA.resolve("captured/http-small.pcap");
+        for (String mode : new String[] {null, "jni"}) {
+            for (boolean viaException : new boolean[] {false, true}) {
+                List<Long> tcpPackets = new ArrayList<>();
+                List<Long> ipPackets = new ArrayList<>();
+                long[] stopAt = {0};
+                withMode(mode, () -> {
+                    // A packet with a TCP callback: the 4th of a whole run.
+                    List<Long> whole = new ArrayList<>();
+                    TcpHandler w = onTcp(tcp -> {
+                        if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
+                            tcp.client().collect(true);
+                            tcp.server().collect(true);
+                        }
+                        whole.add(Nids.packetCount());
+                    });
+                    runFile(capture);
+                    Nids.unregisterTcp(w);
+                    long target = whole.get(3);
+
+                    Nids.param("filename", capture.toString());
+                    Nids.init();
+                    TcpHandler t = onTcp(tcp -> {
+                        if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
+                            tcp.client().collect(true);
+                            tcp.server().collect(true);
+                        }
+                        tcpPackets.add(Nids.packetCount());
+                    });
+                    IpHandler i = onIp(ip -> {
+                        ipPackets.add(Nids.packetCount());
+                        if (stopAt[0] == 0 && Nids.packetCount() == target) {
+                            stopAt[0] = Nids.packetCount();
+                            if (viaException) throw new IllegalStateException("ip " + mode);
+                            Nids.stop();
+                        }
+                    });
+                    if (viaException) {
+                        assertThrows(IllegalStateException.class, Nids::run);
+                    } else {
+                        Nids.run();
+                    }
+                    String what = "mode " + mode + (viaException ? ", exception" : ", stop()");
+                    assertTrue(stopAt[0] > 0, what + ": the stop happened");
+                    assertEquals(stopAt[0], (long) ipPackets.get(ipPackets.size() - 1), what + ": last IP callback");
+                    assertTrue(tcpPackets.stream().allMatch(p -> p < stopAt[0]),
+                            what + ": no TCP callback of the stopping packet " + stopAt[0] + ": " + tcpPackets);
+                    Nids.run();
+                    assertTrue(tcpPackets.stream().anyMatch(p -> p > stopAt[0]), what + ": the next run() goes on");
+                    Nids.unregisterTcp(t);
+                    Nids.unregisterIp(i);
+                    return null;
+                });
+                Nids.exit();
+            }
+        }
+    }
 }
