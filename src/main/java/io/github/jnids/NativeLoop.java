@@ -43,8 +43,18 @@ final class NativeLoop {
     /** Runs op to its end and returns its outcome, as the plain native call would. */
     int run(int op, int arg) {
         long event = jnids_call(op, arg);
-        while ((event & 0xff) != JNIDS_EV_FINISHED) {
-            event = jnids_reply(deliver(event));
+        try {
+            while ((event & 0xff) != JNIDS_EV_FINISHED) {
+                event = jnids_reply(deliver(event));
+            }
+        } catch (Throwable t) {
+            // deliver() catches everything: only the down-call itself gets
+            // here (say, a StackOverflowError on entering it). libnids must
+            // not stay suspended, or no later call could run it: stop it.
+            Session.handlerFailed(t);
+            while ((event & 0xff) != JNIDS_EV_FINISHED) {
+                event = jnids_reply(stop((int) event & 0x7f));
+            }
         }
         return (int) (event >> 32);
     }

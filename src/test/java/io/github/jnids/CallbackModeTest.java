@@ -186,4 +186,25 @@ class CallbackModeTest extends NidsTestBase {
             }
         }
     }
+
+    /** The raw entry points refuse what would switch into the coroutine in the wrong state. */
+    @Test
+    void theRawLoopCallsRefuseToResumeOrNestTheCoroutine() throws Exception {
+        long idle = jnids_reply(0);
+        assertEquals(JNIDS_EV_FINISHED, idle & 0xff);
+        assertEquals(JNIDS_ERROR, (int) (idle >> 32));
+        assertTrue(jnids_error().getString().contains("no event is waiting"), jnids_error().getString());
+
+        List<String> nested = new ArrayList<>();
+        onTcp(tcp -> {
+            if (tcp.nidsState() == Nids.NIDS_JUST_EST && nested.isEmpty()) {
+                long r = jnids_call(JNIDS_OP_NEXT, 0);
+                nested.add((r & 0xff) + " " + (int) (r >> 32) + " " + jnids_error().getString());
+            }
+        });
+        runFile(TESTDATA.resolve("captured/http-small.pcap"));
+        assertEquals(1, nested.size());
+        assertTrue(nested.get(0).startsWith(JNIDS_EV_FINISHED + " " + JNIDS_ERROR + " libnids is already running"),
+                nested.get(0));
+    }
 }
