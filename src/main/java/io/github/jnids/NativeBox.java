@@ -6,7 +6,7 @@ import org.bytedeco.javacpp.LongPointer;
 
 /**
  * A mailbox of 64-bit slots in static native memory, which jnids' C layer
- * fills before each up-call and reads back after it. Slots are read with
+ * fills before it hands a callback to Java and reads back after it. Slots are read with
  * plain memory loads where the JDK allows (the memory is never freed and the
  * indices are jnids' own constants), else through a direct ByteBuffer.
  */

@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 import io.github.jnids.global.nids;
 
 /**
- * The up-calls for UDP datagrams, IP datagrams, IP fragments and the IP
- * filter. The views handed to handlers are made once: pointed at the packet
+ * The callbacks (events or up-calls, see NativeLoop) for UDP datagrams, IP
+ * datagrams, IP fragments and the IP filter. The views handed to handlers are made once: pointed at the packet
  * where libnids holds it for the duration of the call (zero copy), or, where
  * the JDK does not allow re-pointing a buffer, shown over fixed staging
  * buffers into which the native layer copies each packet.
@@ -73,7 +73,7 @@ final class PacketDispatcher {
         }
     };
 
-    /** A read-only view of one packet buffer of a box, valid during an up-call. */
+    /** A read-only view of one packet buffer of a box, valid during its callback. */
     static final class PacketView {
         private final NativeBox box;
         private final int addressSlot;

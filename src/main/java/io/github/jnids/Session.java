@@ -1,7 +1,7 @@
 package io.github.jnids;
 
 /**
- * The state shared by the facade and the up-calls: which thread is inside
+ * The state shared by the facade and the callbacks: which thread is inside
  * libnids, whether a handler is running, a stop request, and the exception a
  * handler threw (to be rethrown once libnids has returned, because a Java
  * exception must never unwind through libnids' C frames).
@@ -61,7 +61,7 @@ final class Session {
         stopping = false;
     }
 
-    /** Records a handler's exception and asks libnids' loop to stop; returns the up-call's "stop". */
+    /** Records a handler's exception and asks libnids' loop to stop; returns the callback's "stop" reply. */
     static int handlerFailed(Throwable t) {
         if (pending == null) {
             pending = t;

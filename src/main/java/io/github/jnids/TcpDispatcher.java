@@ -9,9 +9,9 @@ import java.util.Arrays;
 import io.github.jnids.global.nids;
 
 /**
- * The one up-call through which libnids' TCP callbacks reach Java. libnids sees
- * a single listener; this class keeps, per stream, the list of Java handlers
- * listening to it and applies libnids' own rules to them: every handler sees
+ * The one entry (an event or an up-call, see NativeLoop) through which
+ * libnids' TCP callbacks reach Java. libnids sees a single listener; this
+ * class keeps, per stream, the list of Java handlers listening to it and applies libnids' own rules to them: every handler sees
  * {@code NIDS_JUST_EST}, keeps receiving a direction's data only while it asks
  * to collect it, and sees the end of every stream it listens to.
  */
