@@ -35,6 +35,13 @@ class CallbackModeTest extends NidsTestBase {
         }
     }
 
+    private static void collectBothOnEstablished(TcpStream tcp) {
+        if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
+            tcp.client().collect(true);
+            tcp.server().collect(true);
+        }
+    }
+
     /** Captures that make every kind of event: TCP (urgent data too), UDP, IP, fragments, warnings. */
     private static List<Path> captures() {
         List<Path> list = new ArrayList<>();
@@ -103,10 +110,7 @@ class CallbackModeTest extends NidsTestBase {
                 Nids.param("filename", capture.toString());
                 Nids.init();
                 TcpHandler h = onTcp(tcp -> {
-                    if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
-                        tcp.client().collect(true);
-                        tcp.server().collect(true);
-                    }
+                    collectBothOnEstablished(tcp);
                     if (++seen[0] == 5) throw new IllegalStateException("boom " + mode);
                     if (seen[0] > 5) after.add(seen[0]);
                 });
@@ -139,10 +143,7 @@ class CallbackModeTest extends NidsTestBase {
                     // A packet with a TCP callback: the 4th of a whole run.
                     List<Long> whole = new ArrayList<>();
                     TcpHandler w = onTcp(tcp -> {
-                        if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
-                            tcp.client().collect(true);
-                            tcp.server().collect(true);
-                        }
+                        collectBothOnEstablished(tcp);
                         whole.add(Nids.packetCount());
                     });
                     runFile(capture);
@@ -152,10 +153,7 @@ class CallbackModeTest extends NidsTestBase {
                     Nids.param("filename", capture.toString());
                     Nids.init();
                     TcpHandler t = onTcp(tcp -> {
-                        if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
-                            tcp.client().collect(true);
-                            tcp.server().collect(true);
-                        }
+                        collectBothOnEstablished(tcp);
                         tcpPackets.add(Nids.packetCount());
                     });
                     IpHandler i = onIp(ip -> {
