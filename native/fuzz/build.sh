@@ -6,6 +6,7 @@
 #
 # Output (gitignored) goes to native/fuzz/build/:
 #   fuzz_capture, fuzz_linktypes     libFuzzer binaries (ASan + UBSan)
+#   fuzz_session                     the same for jnids.c and its coroutine
 #   regress                          the hostile-capture regression runner (ASan)
 #   soak                             the replay soak (optimised, no sanitizers)
 #   cov/fuzz_capture, cov/fuzz_linktypes   coverage-instrumented replayers
@@ -66,6 +67,12 @@ build_variant asan "$SAN -fsanitize=fuzzer-no-link"
 for h in fuzz_capture fuzz_linktypes; do
     link_harness asan $h "$SAN -fsanitize=fuzzer" "$OUT/$h"
 done
+# jnids' own native layer (jnids.c with its coroutine), driven as the Java
+# side drives it, over the same instrumented libraries.
+$CC $SAN -fsanitize=fuzzer -I"$TOP/native" -I"$OUT/asan/libpcap" -I"$OUT/asan/libnids/src" \
+    -I"$TOP/cppbuild/$PLATFORM/include" -o "$OUT/fuzz_session" "$HERE/fuzz_session.c" \
+    "$TOP/native/jnids.c" "$TOP/native/jnids_coroutine.c" "$TOP/native/jnids_kill.c" \
+    "$OUT/asan/libnids/src/libnids.a" "$OUT/asan/libpcap/libpcap.a"
 # The regression runner over testdata/hostile (see regress.c).
 link_harness asan regress "$SAN" "$OUT/regress"
 

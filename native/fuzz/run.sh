@@ -12,11 +12,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOTAL=${1:-3600}
 SLICE=${2:-600}
 cd "$HERE"
-mkdir -p corpus/capture corpus/linktypes artifacts build/logs
+mkdir -p corpus/capture corpus/linktypes corpus/session artifacts build/logs
 end=$(( $(date +%s) + TOTAL ))
 turn=0
 while [ "$(date +%s)" -lt "$end" ]; do
-    for h in capture linktypes; do
+    for h in capture linktypes session; do
         left=$(( end - $(date +%s) ))
         [ "$left" -gt 0 ] || break
         t=$(( left < SLICE ? left : SLICE ))
@@ -24,7 +24,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
         echo "run.sh: fuzz_$h for $t s, log $log" >&2
         nice -n 19 ./build/fuzz_$h -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
             -max_total_time="$t" -print_final_stats=1 -artifact_prefix=artifacts/ \
-            corpus/$h corpus/seed/$h >"$log" 2>&1 || echo "run.sh: fuzz_$h stopped: see $log" >&2
+            corpus/$h "corpus/seed/${h/session/capture}" >"$log" 2>&1 || echo "run.sh: fuzz_$h stopped: see $log" >&2
     done
     turn=$((turn + 1))
 done

@@ -1,0 +1,179 @@
+/*
+ * libFuzzer harness for jnids' own native layer (native/jnids.c and the
+ * coroutine): input byte 0 is a set of flags, the rest a capture file that
+ * jnids_open() reads by name, as the Java facade does. The loop below plays
+ * the Java side: it runs jnids_call(), answers every event through the boxes
+ * (collect flags, discard, stop) and reads every byte the boxes point at,
+ * then ends the session with JNIDS_OP_CLOSE.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jnids.h"
+
+enum {
+    FS_NO_ZERO_COPY = 1 << 0, /* staging copies instead of the packets' own bytes */
+    FS_UPCALLS = 1 << 1,      /* C up-calls instead of the coroutine */
+    FS_SMALL = 1 << 2,        /* tiny stream table, tcp_workarounds */
+    FS_DISCARD = 1 << 3,      /* keep half of the new data */
+    FS_UNCOLLECT = 1 << 4,    /* stop collecting the client half after some data */
+    FS_FILTER = 1 << 5,       /* an IP filter that reads the packet */
+    FS_STOP = 1 << 6,         /* stop after some events, then go on */
+    FS_ONE = 1 << 7           /* one packet per call (jnids_next) */
+};
+
+static volatile uint64_t sink;
+static unsigned flags;
+static long events;
+
+static void touch(int64_t address, int64_t n)
+{
+    const unsigned char *b = (const unsigned char *)(intptr_t)address;
+    uint64_t s = 0;
+    for (int64_t i = 0; b && i < n; i++)
+        s += b[i];
+    sink += s;
+}
+
+static int stop_now(void)
+{
+    return (flags & FS_STOP) && ++events % 7 == 0;
+}
+
+static void touch_half(int64_t *h)
+{
+    touch(h[JNIDS_HALF_DATA], h[JNIDS_HALF_COUNT] - h[JNIDS_HALF_OFFSET]);
+    sink += h[JNIDS_HALF_URGDATA];
+}
+
+static int on_tcp(int state)
+{
+    int64_t *b = jnids_tcp_box();
+    int64_t *c = b + JNIDS_TCP_CLIENT, *s = b + JNIDS_TCP_SERVER;
+    switch (state) {
+    case NIDS_JUST_EST:
+        c[JNIDS_HALF_COLLECT]++;
+        s[JNIDS_HALF_COLLECT]++;
+        c[JNIDS_HALF_COLLECT_URG]++;
+        s[JNIDS_HALF_COLLECT_URG]++;
+        b[JNIDS_TCP_PARAM] = 1 + (b[JNIDS_TCP_STREAM] & 0xffff);
+        break;
+    case NIDS_DATA:
+        touch_half(c);
+        touch_half(s);
+        if (flags & FS_DISCARD) {
+            int64_t *h = c[JNIDS_HALF_COUNT_NEW] ? c : s;
+            b[JNIDS_TCP_DISCARD] = h[JNIDS_HALF_COUNT_NEW] / 2;
+        }
+        if ((flags & FS_UNCOLLECT) && c[JNIDS_HALF_COUNT] > 64 && c[JNIDS_HALF_COLLECT] > 0) {
+            c[JNIDS_HALF_COLLECT]--;
+            c[JNIDS_HALF_COLLECT_URG]--;
+        }
+        break;
+    default:
+        touch_half(c);
+        touch_half(s);
+        break;
+    }
+    return stop_now();
+}
+
+static int on_udp(int len)
+{
+    int64_t *b = jnids_udp_box();
+    touch(b[JNIDS_PKT_PAYLOAD_ADDR], len);
+    touch(b[JNIDS_PKT_IP_ADDR], b[JNIDS_PKT_IP_LEN]);
+    return stop_now();
+}
+
+static int on_ip(int kind, int len)
+{
+    (void)kind;
+    touch(jnids_ip_box()[JNIDS_PKT_IP_ADDR], len);
+    return stop_now();
+}
+
+static int on_warning(int type, int errnum)
+{
+    int64_t *b = jnids_warning_box();
+    sink += b[JNIDS_PKT_SADDR] + b[JNIDS_PKT_SPORT] + type + errnum;
+    touch((int64_t)(intptr_t)jnids_stage(4), 3 * 8 * b[JNIDS_PKT_SCAN_COUNT]);
+    return stop_now();
+}
+
+static int on_filter(int len)
+{
+    int64_t *b = jnids_filter_box();
+    touch(b[JNIDS_PKT_IP_ADDR], len);
+    return (b[JNIDS_PKT_IP_LEN] & 15) != 3;
+}
+
+/* What NativeLoop.deliver() does. */
+static int answer(int64_t event)
+{
+    int kind = (int)(event & 0xff);
+    int detail = (int)((event >> 8) & 0xffffff);
+    int arg = (int)(event >> 32);
+    if (kind & JNIDS_EV_IP_FIRST) {
+        kind &= ~JNIDS_EV_IP_FIRST;
+        if (on_ip(JNIDS_KIND_IP, (int)jnids_ip_box()[JNIDS_PKT_IP_LEN]))
+            return kind == JNIDS_EV_FILTER ? -1 : 1;
+    }
+    switch (kind) {
+    case JNIDS_EV_TCP: return on_tcp(arg);
+    case JNIDS_EV_UDP: return on_udp(arg);
+    case JNIDS_EV_IP: return on_ip(detail, arg);
+    case JNIDS_EV_WARNING: return on_warning(detail, arg);
+    case JNIDS_EV_FILTER: return on_filter(arg);
+    default: __builtin_trap();
+    }
+}
+
+static int run(int op, int arg)
+{
+    int64_t event = jnids_call(op, arg);
+    while ((event & 0xff) != JNIDS_EV_FINISHED)
+        event = jnids_reply(answer(event));
+    return (int)(event >> 32);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static int fd = -1;
+    static char path[64];
+    if (size < 2)
+        return 0;
+    if (fd < 0) {
+        fd = memfd_create("capture", 0);
+        if (fd < 0)
+            return 0;
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        jnids_set_upcalls(on_tcp, on_udp, on_ip, on_warning, on_filter);
+    }
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, data + 1, size - 1, 0) != (ssize_t)(size - 1))
+        return 0;
+    flags = data[0];
+    events = 0;
+    nids_params.filename = path;
+    nids_params.n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
+    nids_params.n_hosts = flags & FS_SMALL ? 2 : 256;
+    nids_params.tcp_workarounds = (flags & FS_SMALL) != 0;
+    jnids_set_zero_copy(!(flags & FS_NO_ZERO_COPY));
+    jnids_set_coroutine(!(flags & FS_UPCALLS));
+    for (int kind = 0; kind < 4; kind++)
+        jnids_listen(kind, 1);
+    jnids_listen(4, (flags & FS_FILTER) != 0);
+    if (!jnids_open())
+        return 0;
+    for (int calls = 0; calls < 100000; calls++) {
+        int r = run(flags & FS_ONE ? JNIDS_OP_NEXT : JNIDS_OP_DISPATCH, -1);
+        if (r == JNIDS_END || r == JNIDS_ERROR || r == JNIDS_NO_MEMORY)
+            break;
+    }
+    run(JNIDS_OP_CLOSE, 0);
+    return 0;
+}
