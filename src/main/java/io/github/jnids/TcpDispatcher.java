@@ -11,8 +11,8 @@ import io.github.jnids.global.nids;
 /**
  * The one entry (an event or an up-call, see NativeLoop) through which
  * libnids' TCP callbacks reach Java. libnids sees a single listener; this
- * class keeps, per stream, the list of Java handlers listening to it and applies libnids' own rules to them: every handler sees
- * {@code NIDS_JUST_EST}, keeps receiving a direction's data only while it asks
+ * class keeps, per stream, the list of Java handlers listening to it and
+ * applies libnids' own rules to them: every handler sees {@code NIDS_JUST_EST}, keeps receiving a direction's data only while it asks
  * to collect it, and sees the end of every stream it listens to.
  */
 final class TcpDispatcher extends nids.jnids_tcp_upcall {
@@ -121,8 +121,20 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         return (int) (packedCounts >>> (4 * k)) & 0xf;
     }
 
-    /** The packed form of a state, or 0 when it has no compact form. */
-    private long compactForm(StreamState st) {
+    private static int entrySlot(long p) {
+        return (int) p & 0xffff;
+    }
+
+    private static int listenerMask(long p) {
+        return (int) (p >>> 16) & 0xf;
+    }
+
+    private static int trampolineMask(long p) {
+        return (int) (p >>> 20) & 0xf;
+    }
+
+    /** The packed form of a state whose trampoline has that mask, or 0 when it has none. */
+    private long compactForm(StreamState st, int trampolineWhatto) {
         if (st.listenerCount != 1) return 0;
         StreamState.Listener l = st.listeners[0];
         if (l.user != null || l.whatto == 0 || !l.entry.active) return 0;
@@ -139,7 +151,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
             if (slot == compactEntries.length) compactEntries = Arrays.copyOf(compactEntries, slot * 2);
             compactEntries[compactEntryCount++] = l.entry;
         }
-        return pack(slot, l.whatto, st.trampolineWhatto, counts);
+        return pack(slot, l.whatto, trampolineWhatto, counts);
     }
 
     /**
@@ -151,9 +163,9 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         if (materialized == null) {
             long p = compactParam;
             StreamState st = allocate();
-            StreamState.Listener l = st.addListener(compactEntries[(int) p & 0xffff]);
-            l.whatto = (int) (p >>> 16) & 0xf;
-            st.trampolineWhatto = (int) (p >>> 20) & 0xf;
+            StreamState.Listener l = st.addListener(compactEntries[entrySlot(p)]);
+            l.whatto = listenerMask(p);
+            st.trampolineWhatto = trampolineMask(p);
             for (int k = 0; k < 4; k++) st.javaCollect[k] = countOf(p >>> 24, k);
             materialized = st;
         }
@@ -163,9 +175,9 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     /** The general path's rules, specialised to one listener and no StreamState. */
     private void dispatchCompact(int nidsState, long p) throws Exception {
         compactCallbacks++;
-        HandlerList.Entry<TcpHandler> e = compactEntries[(int) p & 0xffff];
-        int whattoOfListener = (int) (p >>> 16) & 0xf;
-        int tramp = (int) (p >>> 20) & 0xf;
+        HandlerList.Entry<TcpHandler> e = compactEntries[entrySlot(p)];
+        int whattoOfListener = listenerMask(p);
+        int tramp = trampolineMask(p);
         counters(before);
         for (int k = 0; k < 4; k++) {
             int mine = (tramp & BITS[k]) != 0 ? 1 : 0;
@@ -199,7 +211,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 if (st != null) release(st);
                 box.put(JNIDS_TCP_PARAM, 0);
             } else if (st == null && fits && compactMask != 0) {
-                box.put(JNIDS_TCP_PARAM, pack((int) p & 0xffff, compactMask, whatto, counts));
+                box.put(JNIDS_TCP_PARAM, pack(entrySlot(p), compactMask, whatto, counts));
             } else {
                 if (st == null) st = materialize();
                 materialized = null;
@@ -293,7 +305,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
             if (ending || whatto == 0) {
                 release(st);
                 box.put(JNIDS_TCP_PARAM, 0);
-            } else if (nidsState == Nids.NIDS_JUST_EST && (compact = compactFormWith(st, whatto)) != 0) {
+            } else if (nidsState == Nids.NIDS_JUST_EST && (compact = compactForm(st, whatto)) != 0) {
                 release(st);
                 box.put(JNIDS_TCP_PARAM, compact);
             } else {
@@ -301,11 +313,6 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 box.put(JNIDS_TCP_PARAM, st.id);
             }
         }
-    }
-
-    private long compactFormWith(StreamState st, int trampolineWhatto) {
-        st.trampolineWhatto = trampolineWhatto;
-        return compactForm(st);
     }
 
     private void call(StreamState st, StreamState.Listener l, boolean track) throws Exception {
