@@ -457,6 +457,28 @@ static char *default_device(void)
 int jnids_is_open(void) { return session.pcap != NULL; }
 int jnids_linktype(void) { return session.pcap ? pcap_datalink(session.pcap) : -1; }
 
+/* One capture is open at a time (jnids_open refuses a second), so one
+ * buffer serves them all. */
+static char read_buffer[JNIDS_READ_BUFFER_BYTES];
+
+/* pcap_open_offline(), with jnids' read buffer ("-" is standard input, read
+ * as libpcap reads it). */
+static pcap_t *open_capture_file(const char *name, char *errbuf)
+{
+    if (strcmp(name, "-") == 0)
+        return pcap_open_offline(name, errbuf);
+    FILE *f = fopen(name, "rb");
+    if (!f) {
+        snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", name, strerror(errno));
+        return NULL;
+    }
+    setvbuf(f, read_buffer, _IOFBF, sizeof read_buffer);
+    pcap_t *p = pcap_fopen_offline(f, errbuf);
+    if (!p)
+        fclose(f);
+    return p;
+}
+
 int jnids_open(void)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -471,7 +493,7 @@ int jnids_open(void)
         return 0;
     }
     if (nids_params.filename) {
-        p = pcap_open_offline(nids_params.filename, errbuf);
+        p = open_capture_file(nids_params.filename, errbuf);
         if (!p) {
             snprintf(session.error, sizeof session.error, "cannot read capture '%s': %s",
                      nids_params.filename, errbuf);

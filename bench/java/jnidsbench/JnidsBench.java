@@ -24,7 +24,8 @@ import io.github.jnids.TcpStream;
  * The Java side of jnids' benchmark: the work of native/bench/bench_c.c, case
  * for case, through jnids' public API only. One JVM runs one case: a warm-up
  * pass over the capture, then, alternately, the C baseline as its own process
- * and one in-process Java pass, {@code --runs} times. Every pass must report
+ * (twice: opening the capture as jnids does, and letting libnids open it by
+ * name) and one in-process Java pass, {@code --runs} times. Every pass must report
  * the C program's counts and checksums, or the run fails (exit status 1).
  *
  * <pre>
@@ -193,8 +194,11 @@ public final class JnidsBench {
 
     record CPass(double ms, double cpuMs, String result, long maxRssKb) { }
 
-    static CPass cPass(String cBin, char which, String capture, int streams) throws IOException, InterruptedException {
+    static CPass cPass(String cBin, char which, String capture, int streams, boolean byName)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cBin, String.valueOf(which), capture, String.valueOf(streams));
+        if (byName) pb.environment().put("BENCH_C_OPEN", "name");
+        else pb.environment().remove("BENCH_C_OPEN");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -288,25 +292,30 @@ public final class JnidsBench {
         }
         resetPeakRss();
         List<CPass> cs = new ArrayList<>();
+        List<CPass> byName = new ArrayList<>();
         List<Pass> js = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            CPass c = cPass(cBin, which, capture, streams);
+            CPass c = cPass(cBin, which, capture, streams, false);
             cs.add(c);
+            CPass n = cPass(cBin, which, capture, streams, true);
+            byName.add(n);
             Pass j = javaPass(which, capture);
             js.add(j);
             if (expected == null) expected = c.result;
-            boolean same = c.result.equals(expected) && j.result.equals(expected);
-            System.err.printf(Locale.ROOT, "[%c] run %d/%d  c %8.1f ms (cpu %8.1f)  java %8.1f ms (cpu %8.1f, thread %8.1f)  gc %d (%d ms)  alloc %d B  %s%n",
-                    which, i + 1, runs, c.ms, c.cpuMs, j.ms, j.cpuMs, j.threadCpuMs, j.gcCount, j.gcMs, j.allocated, same ? "same results" : "MISMATCH");
+            boolean same = c.result.equals(expected) && n.result.equals(expected) && j.result.equals(expected);
+            System.err.printf(Locale.ROOT, "[%c] run %d/%d  c %8.1f ms (cpu %8.1f)  c by name %8.1f ms  java %8.1f ms (cpu %8.1f, thread %8.1f)  gc %d (%d ms)  alloc %d B  %s%n",
+                    which, i + 1, runs, c.ms, c.cpuMs, n.ms, j.ms, j.cpuMs, j.threadCpuMs, j.gcCount, j.gcMs, j.allocated, same ? "same results" : "MISMATCH");
             if (!same) {
                 ok = false;
                 System.err.println("  c:    " + c.result);
+                System.err.println("  c by name: " + n.result);
                 System.err.println("  java: " + j.result);
             }
         }
         long javaRss = peakRssKb();
         double cMs = median(cs.stream().mapToDouble(CPass::ms).toArray());
         double jMs = median(js.stream().mapToDouble(Pass::ms).toArray());
+        double nMs = median(byName.stream().mapToDouble(CPass::ms).toArray());
         double cCpu = median(cs.stream().mapToDouble(CPass::cpuMs).toArray());
         double jCpu = median(js.stream().mapToDouble(Pass::cpuMs).toArray());
         double gcCount = median(js.stream().mapToDouble(Pass::gcCount).toArray());
@@ -327,8 +336,8 @@ public final class JnidsBench {
             default -> "(d) a + UDP + IP";
         };
         System.out.printf(Locale.ROOT,
-                "| %s | %.0f | %.0f | **%.2f** | %.0f / %.0f (%.2f) | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %.1f | %s |%n",
-                name, cMs, jMs, jMs / cMs, cCpu, jCpu, jCpu / cCpu,
+                "| %s | %.0f | %.0f | **%.2f** | %.0f / %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %.1f | %s |%n",
+                name, cMs, jMs, jMs / cMs, cCpu, jCpu, jCpu / cCpu, nMs, jMs / nMs,
                 packets / cMs / 1e3, packets / jMs / 1e3,
                 fileBytes / cMs / 1e3, fileBytes / jMs / 1e3,
                 cRss / 1024.0, javaRss / 1024.0,

@@ -450,7 +450,13 @@ public static final int
     JNIDS_KIND_IP_FRAG = 2,
     JNIDS_STAGE_BYTES = 65536 + 64,
     /* Scan probes are staged as triples of int64: address, port, flags. */
-    JNIDS_SCAN_MAX = 4096;
+    JNIDS_SCAN_MAX = 4096,
+    /* Capture files are read through a stdio buffer of this size rather
+     * than libpcap's default (the file system's block size, 4 KB): a read(2)
+     * per 4 KB is a large share of libnids' time on a fast capture, and in a
+     * multi-threaded process such as a JVM every read(2) also locks the file
+     * position. Larger buffers no longer fit the cache the copies run in. */
+    JNIDS_READ_BUFFER_BYTES = 65536;
 
 /* Events that jnids_call() and jnids_reply() return: the kind in the low 8
  * bits, a detail in the next 24, an argument in the high 32; kind 0 means the
