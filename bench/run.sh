@@ -2,11 +2,11 @@
 # jnids' benchmark: the Java API against C libnids on the same capture, side
 # by side. Prints a markdown table (and keeps it in bench/out/results-*.md).
 #
-#   bench/run.sh                  1 GB generated capture, cases a-d, 5 runs each
+#   bench/run.sh                  1 GB generated capture, cases a-d, 7 runs each
 #   bench/run.sh --smoke          a tiny generated capture, 2 runs: seconds, for CI
 #   bench/run.sh CAPTURE.pcap     any capture (Ethernet, raw IP, SLL, ... as libnids reads)
 #
-# Options: --runs N (default 5; 2 with --smoke), --warmup N (default 1),
+# Options: --runs N (default 7; 2 with --smoke), --warmup N (default 1),
 #          --cases abcd, --size SIZE (generated capture, default 1G),
 #          --n-tcp-streams N (libnids' n_tcp_streams in both, default 16384)
 # Environment: BENCH_JAVA_OPTS (JVM options, default none), CC (default cc),
@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ -n "$runs" ] || runs=$([ $smoke = 1 ] && echo 2 || echo 5)
+[ -n "$runs" ] || runs=$([ $smoke = 1 ] && echo 2 || echo 7)
 
 log() { echo "run.sh: $*" >&2; }
 mkdir -p "$OUT/classes"
@@ -115,7 +115,7 @@ packets_note=$(basename "$capture")
 report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
 {
     echo "Capture: \`$packets_note\`, $(du -h "$capture" | cut -f1)B$([ -f "$capture.meta" ] && sed -n 's/^file=[^ ]* bytes=[0-9]* packets=\([0-9]*\) .*tcp_flows=\([0-9]*\) .*max_concurrent=\([0-9]*\).*/, \1 packets, \2 TCP flows, up to \3 concurrent/p' "$capture.meta")."
-    echo "Median of $runs runs per case. **C**: \`native/bench/bench_c\`, one process per run (wall time of the process; CPU time of the process), the capture opened as jnids opens it (64 KB read buffer), so that both do the same I/O; **C by name**: the same program letting libnids open the capture by name (libpcap's 4 KB read buffer), as a plain libnids program does."
+    echo "Median of $runs runs per case; a ratio is the median of the runs' own ratios (each run's C and Java passes follow each other). **C**: \`native/bench/bench_c\`, one process per run (wall time of the process; CPU time of the process), the capture opened as jnids opens it (64 KB read buffer), so that both do the same I/O; **C by name**: the same program letting libnids open the capture by name (libpcap's 4 KB read buffer), as a plain libnids program does."
     echo "**Java**: the same work through jnids' public API, in one JVM per case, after $warmup warm-up pass(es) (wall time of \`init()\` + \`run()\`; CPU time of the whole JVM over it, JIT and GC threads included)."
     echo
     echo "| case | C ms | Java ms | Java/C | CPU ms C / Java (ratio) | C by name ms | Java / C by name | Mpackets/s C / Java | MB/s C / Java | peak RSS MB C / Java | Java GCs per run (time) | Java bytes allocated per callback | results |"

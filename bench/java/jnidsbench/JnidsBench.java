@@ -261,6 +261,13 @@ public final class JnidsBench {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
+    /** The median of num[i] / den[i]. */
+    static double medianRatio(double[] num, double[] den) {
+        double[] r = new double[num.length];
+        for (int i = 0; i < r.length; i++) r[i] = num[i] / den[i];
+        return median(r);
+    }
+
     public static void main(String[] args) throws Exception {
         char which = 0;
         String capture = null, cBin = null;
@@ -316,6 +323,12 @@ public final class JnidsBench {
         double cMs = median(cs.stream().mapToDouble(CPass::ms).toArray());
         double jMs = median(js.stream().mapToDouble(Pass::ms).toArray());
         double nMs = median(byName.stream().mapToDouble(CPass::ms).toArray());
+        // The ratios are medians of each run's own ratio: the C and Java
+        // passes of a run follow each other, so a slow spell of a shared
+        // machine slows both and cancels out of that run's ratio.
+        double ratio = medianRatio(js.stream().mapToDouble(Pass::ms).toArray(), cs.stream().mapToDouble(CPass::ms).toArray());
+        double cpuRatio = medianRatio(js.stream().mapToDouble(Pass::cpuMs).toArray(), cs.stream().mapToDouble(CPass::cpuMs).toArray());
+        double nameRatio = medianRatio(js.stream().mapToDouble(Pass::ms).toArray(), byName.stream().mapToDouble(CPass::ms).toArray());
         double cCpu = median(cs.stream().mapToDouble(CPass::cpuMs).toArray());
         double jCpu = median(js.stream().mapToDouble(Pass::cpuMs).toArray());
         double gcCount = median(js.stream().mapToDouble(Pass::gcCount).toArray());
@@ -337,7 +350,7 @@ public final class JnidsBench {
         };
         System.out.printf(Locale.ROOT,
                 "| %s | %.0f | %.0f | **%.2f** | %.0f / %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %.1f | %s |%n",
-                name, cMs, jMs, jMs / cMs, cCpu, jCpu, jCpu / cCpu, nMs, jMs / nMs,
+                name, cMs, jMs, ratio, cCpu, jCpu, cpuRatio, nMs, nameRatio,
                 packets / cMs / 1e3, packets / jMs / 1e3,
                 fileBytes / cMs / 1e3, fileBytes / jMs / 1e3,
                 cRss / 1024.0, javaRss / 1024.0,
