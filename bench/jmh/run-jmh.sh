@@ -16,7 +16,7 @@ JAR=$ROOT/target/jnids-0.1.0.jar
 NATIVE=$ROOT/cppbuild/linux-x86_64
 mkdir -p "$OUT"
 if [ ! -x "$OUT/bench_c" ] || [ "$ROOT/native/bench/bench_c.c" -nt "$OUT/bench_c" ]; then
-    ${CC:-cc} -O2 -g -Wall -Wno-unused-parameter -I"$NATIVE/include" -o "$OUT/bench_c" "$ROOT/native/bench/bench_c.c" \
+    ${CC:-cc} -O2 -g -falign-functions=64 -falign-loops=32 -Wall -Wno-unused-parameter -I"$NATIVE/include" -o "$OUT/bench_c" "$ROOT/native/bench/bench_c.c" \
         "$NATIVE/lib/libnids.a" "$NATIVE/lib/libpcap.a"
 fi
 (cd "$HERE" && mvn -q package)
