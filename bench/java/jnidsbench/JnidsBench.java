@@ -349,12 +349,13 @@ public final class JnidsBench {
             default -> "(d) a + UDP + IP";
         };
         System.out.printf(Locale.ROOT,
-                "| %s | %.0f | %.0f | **%.2f** | %.0f / %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %.1f | %s |%n",
+                "| %s | %.0f | %.0f | **%.2f** | %.0f / %.0f (%.2f) | %.0f | %.2f | %.2f / %.2f | %.0f / %.0f | %.0f / %.0f | %.0f (%.0f ms) | %s | %s |%n",
                 name, cMs, jMs, ratio, cCpu, jCpu, cpuRatio, nMs, nameRatio,
                 packets / cMs / 1e3, packets / jMs / 1e3,
                 fileBytes / cMs / 1e3, fileBytes / jMs / 1e3,
                 cRss / 1024.0, javaRss / 1024.0,
-                gcCount, gcMs, alloc / callbacks, ok ? "same" : "**MISMATCH**");
+                gcCount, gcMs,
+                callbacks == 0 ? "no callback" : String.format(Locale.ROOT, "%.1f", alloc / callbacks), ok ? "same" : "**MISMATCH**");
         System.out.flush();
         System.exit(ok ? 0 : 1);
     }
