@@ -684,9 +684,9 @@ static int run_op(int op, int arg)
 {
     switch (op) {
     case JNIDS_OP_DISPATCH:
-        return guarded_dispatch(arg, 0);
+        return jnids_dispatch(arg);
     case JNIDS_OP_NEXT:
-        return guarded_dispatch(1, 1);
+        return jnids_next();
     case JNIDS_OP_CLOSE:
         jnids_close();
         return JNIDS_OK;

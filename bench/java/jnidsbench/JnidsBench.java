@@ -320,17 +320,19 @@ public final class JnidsBench {
             }
         }
         long javaRss = peakRssKb();
-        double cMs = median(cs.stream().mapToDouble(CPass::ms).toArray());
-        double jMs = median(js.stream().mapToDouble(Pass::ms).toArray());
-        double nMs = median(byName.stream().mapToDouble(CPass::ms).toArray());
+        double[] cAll = cs.stream().mapToDouble(CPass::ms).toArray();
+        double[] jAll = js.stream().mapToDouble(Pass::ms).toArray();
+        double[] nAll = byName.stream().mapToDouble(CPass::ms).toArray();
+        double[] cCpuAll = cs.stream().mapToDouble(CPass::cpuMs).toArray();
+        double[] jCpuAll = js.stream().mapToDouble(Pass::cpuMs).toArray();
+        double cMs = median(cAll), jMs = median(jAll), nMs = median(nAll);
+        double cCpu = median(cCpuAll), jCpu = median(jCpuAll);
         // The ratios are medians of each run's own ratio: the C and Java
         // passes of a run follow each other, so a slow spell of a shared
         // machine slows both and cancels out of that run's ratio.
-        double ratio = medianRatio(js.stream().mapToDouble(Pass::ms).toArray(), cs.stream().mapToDouble(CPass::ms).toArray());
-        double cpuRatio = medianRatio(js.stream().mapToDouble(Pass::cpuMs).toArray(), cs.stream().mapToDouble(CPass::cpuMs).toArray());
-        double nameRatio = medianRatio(js.stream().mapToDouble(Pass::ms).toArray(), byName.stream().mapToDouble(CPass::ms).toArray());
-        double cCpu = median(cs.stream().mapToDouble(CPass::cpuMs).toArray());
-        double jCpu = median(js.stream().mapToDouble(Pass::cpuMs).toArray());
+        double ratio = medianRatio(jAll, cAll);
+        double cpuRatio = medianRatio(jCpuAll, cCpuAll);
+        double nameRatio = medianRatio(jAll, nAll);
         double gcCount = median(js.stream().mapToDouble(Pass::gcCount).toArray());
         double gcMs = median(js.stream().mapToDouble(Pass::gcMs).toArray());
         double alloc = median(js.stream().mapToDouble(Pass::allocated).toArray());

@@ -74,12 +74,12 @@ public final class Nids {
     private static final WarningDispatcher WARNINGS = new WarningDispatcher();
     private static final Params PARAMS = new Params(PACKETS);
     private static final ChecksumRules CHECKSUMS = new ChecksumRules();
+    private static final NativeLoop LOOP = new NativeLoop(TCP_DISPATCHER, PACKETS, WARNINGS);
+
     /** For tests: how many TCP callbacks took the compact-stream path. */
     static long compactCallbacks() {
         return TCP_DISPATCHER.compactCallbacks;
     }
-
-    private static final NativeLoop LOOP = new NativeLoop(TCP_DISPATCHER, PACKETS, WARNINGS);
 
     static {
         jnids_set_zero_copy(PacketDispatcher.ZERO_COPY ? 1 : 0);

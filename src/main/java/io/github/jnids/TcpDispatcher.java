@@ -87,6 +87,40 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private static final int[] SLOTS = {C + JNIDS_HALF_COLLECT, S + JNIDS_HALF_COLLECT,
             C + JNIDS_HALF_COLLECT_URG, S + JNIDS_HALF_COLLECT_URG};
 
+    /**
+     * Before the handlers run. libnids sees jnids as one listener adding 0 or
+     * 1 to each collect counter (the trampoline's mask); handlers see (and
+     * change) the counter as it would be with each of them a libnids listener:
+     * the others' part plus their counts.
+     */
+    private void showHandlerCounts(int trampolineMask, int[] counts) {
+        counters(before);
+        for (int k = 0; k < 4; k++) {
+            int mine = (trampolineMask & BITS[k]) != 0 ? 1 : 0;
+            base[k] = before[k] - mine;
+            box.put(SLOTS[k], base[k] + counts[k]);
+        }
+    }
+
+    /**
+     * After the handlers: their part of each counter goes into counts, and
+     * libnids' view back to 0 or 1 per counter, since libnids keeps jnids'
+     * trampoline on the stream while some handler collects; libnids' own rule
+     * (a counter that rose sets the listener's bit, one that fell clears it)
+     * then gives the trampoline the mask returned.
+     */
+    private int settleHandlerCounts(int[] counts) {
+        counters(after);
+        int whatto = 0;
+        for (int k = 0; k < 4; k++) {
+            int sum = Math.max(0, after[k] - base[k]);
+            counts[k] = sum;
+            if (sum > 0) whatto |= BITS[k];
+            box.put(SLOTS[k], base[k] + (sum > 0 ? 1 : 0));
+        }
+        return whatto;
+    }
+
     // ---- compact streams ----------------------------------------------------
     //
     // Most streams have one listener. For them the whole per-stream state
@@ -110,6 +144,8 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private long compactParam;
     /** The listener's mask of the compact stream being dispatched, as its handler changes it. */
     private int compactMask;
+    /** The handler's part of each collect counter, for the compact stream being dispatched. */
+    private final int[] compactCounts = new int[4];
     /** Callbacks dispatched in compact form: tests check the path is taken. */
     long compactCallbacks;
 
@@ -117,8 +153,18 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         return Long.MIN_VALUE | entrySlot | (long) listenerMask << 16 | (long) trampolineMask << 20 | counts << 24;
     }
 
-    private static int countOf(long packedCounts, int k) {
-        return (int) (packedCounts >>> (4 * k)) & 0xf;
+    /** The four counts, 4 bits each, or -1 when one does not fit. */
+    private static long packCounts(int[] counts) {
+        long packed = 0;
+        for (int k = 0; k < 4; k++) {
+            if (counts[k] > 15) return -1;
+            packed |= (long) counts[k] << (4 * k);
+        }
+        return packed;
+    }
+
+    private static void unpackCounts(long p, int[] into) {
+        for (int k = 0; k < 4; k++) into[k] = (int) (p >>> (24 + 4 * k)) & 0xf;
     }
 
     private static int entrySlot(long p) {
@@ -138,12 +184,8 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         if (st.listenerCount != 1) return 0;
         StreamState.Listener l = st.listeners[0];
         if (l.user != null || l.whatto == 0 || !l.entry.active) return 0;
-        long counts = 0;
-        for (int k = 0; k < 4; k++) {
-            int c = st.javaCollect[k];
-            if (c > 15) return 0;
-            counts |= (long) c << (4 * k);
-        }
+        long counts = packCounts(st.javaCollect);
+        if (counts < 0) return 0;
         int slot = 0;
         while (slot < compactEntryCount && compactEntries[slot] != l.entry) slot++;
         if (slot == compactEntryCount) {
@@ -166,7 +208,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
             StreamState.Listener l = st.addListener(compactEntries[entrySlot(p)]);
             l.whatto = listenerMask(p);
             st.trampolineWhatto = trampolineMask(p);
-            for (int k = 0; k < 4; k++) st.javaCollect[k] = countOf(p >>> 24, k);
+            unpackCounts(p, st.javaCollect);
             materialized = st;
         }
         return materialized;
@@ -177,13 +219,8 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
         compactCallbacks++;
         HandlerList.Entry<TcpHandler> e = compactEntries[entrySlot(p)];
         int whattoOfListener = listenerMask(p);
-        int tramp = trampolineMask(p);
-        counters(before);
-        for (int k = 0; k < 4; k++) {
-            int mine = (tramp & BITS[k]) != 0 ? 1 : 0;
-            base[k] = before[k] - mine;
-            box.put(SLOTS[k], base[k] + countOf(p >>> 24, k));
-        }
+        unpackCounts(p, compactCounts);
+        showHandlerCounts(trampolineMask(p), compactCounts);
         boolean ending = nidsState != Nids.NIDS_DATA;
         compactParam = p;
         materialized = null;
@@ -193,31 +230,21 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 callCompact(e, !ending);
             }
         } finally {
-            counters(after);
-            int whatto = 0;
-            long counts = 0;
-            boolean fits = true;
-            for (int k = 0; k < 4; k++) {
-                int sum = Math.max(0, after[k] - base[k]);
-                if (sum > 15) fits = false;
-                counts |= (long) Math.min(sum, 15) << (4 * k);
-                if (sum > 0) whatto |= BITS[k];
-                box.put(SLOTS[k], base[k] + (sum > 0 ? 1 : 0));
-                after[k] = sum;
-            }
+            int whatto = settleHandlerCounts(compactCounts);
+            long counts = packCounts(compactCounts);
             StreamState st = materialized;
             materialized = null;
             if (ending || whatto == 0) {
                 if (st != null) release(st);
                 box.put(JNIDS_TCP_PARAM, 0);
-            } else if (st == null && fits && compactMask != 0) {
+            } else if (st == null && counts >= 0 && compactMask != 0) {
                 box.put(JNIDS_TCP_PARAM, pack(entrySlot(p), compactMask, whatto, counts));
             } else {
                 if (st == null) st = materialize();
                 materialized = null;
                 st.listeners[0].whatto = compactMask;
                 st.pruneListeners();
-                System.arraycopy(after, 0, st.javaCollect, 0, 4);
+                System.arraycopy(compactCounts, 0, st.javaCollect, 0, 4);
                 st.trampolineWhatto = whatto;
                 box.put(JNIDS_TCP_PARAM, st.id);
             }
@@ -245,24 +272,15 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
             dispatchCompact(nidsState, param);
             return;
         }
-        counters(before);
         StreamState st;
         if (nidsState == Nids.NIDS_JUST_EST) {
             st = allocate();
         } else {
-            long id = box.get(JNIDS_TCP_PARAM);
-            st = id > 0 && id < states.size() ? states.get((int) id) : null;
+            st = param > 0 && param < states.size() ? states.get((int) param) : null;
             if (st == null) return;
         }
         boolean ending = nidsState != Nids.NIDS_JUST_EST && nidsState != Nids.NIDS_DATA;
-        // libnids sees jnids as one listener adding 0 or 1 to each collect
-        // counter; handlers see (and change) the counter as it would be with
-        // each of them a libnids listener: the others' part plus their sum.
-        for (int k = 0; k < 4; k++) {
-            int mine = (st.trampolineWhatto & BITS[k]) != 0 ? 1 : 0;
-            base[k] = before[k] - mine;
-            box.put(SLOTS[k], base[k] + st.javaCollect[k]);
-        }
+        showHandlerCounts(st.trampolineWhatto, st.javaCollect);
         try {
             if (nidsState == Nids.NIDS_JUST_EST) {
                 for (HandlerList.Entry<TcpHandler> e : handlers.snapshot()) {
@@ -289,18 +307,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 }
             }
         } finally {
-            // libnids keeps jnids' trampoline on the stream while some handler
-            // collects: its part of each counter goes back to 0 or 1, so that
-            // libnids' own rule (a counter that rose sets the listener's bit,
-            // one that fell clears it) gives the trampoline that mask.
-            counters(after);
-            int whatto = 0;
-            for (int k = 0; k < 4; k++) {
-                int sum = Math.max(0, after[k] - base[k]);
-                st.javaCollect[k] = sum;
-                if (sum > 0) whatto |= BITS[k];
-                box.put(SLOTS[k], base[k] + (sum > 0 ? 1 : 0));
-            }
+            int whatto = settleHandlerCounts(st.javaCollect);
             long compact;
             if (ending || whatto == 0) {
                 release(st);
