@@ -2,13 +2,15 @@
 # Builds the native code jnids bundles, in the javacpp-presets manner: each
 # library is fetched, verified, patched and built as a static, position-independent
 # archive into cppbuild/<platform>/{include,lib}, where JavaCPP's Builder links
-# them into one JNI library.
+# them into one JNI library. flex, bison or m4 missing on the machine are taken
+# from Debian's packages, without root (see provide_parser_tools).
 #
 #   bash cppbuild.sh [fetch|build|clean]     (default: build)
 #
 # Environment:
-#   JNIDS_SOURCE_CACHE  directory holding (or receiving) the source archives; a
-#                       verified archive found there is used as is (offline builds)
+#   JNIDS_SOURCE_CACHE  directory holding (or receiving) the source archives and
+#                       the Debian packages of missing parser tools; a verified
+#                       file found there is used as is (offline builds)
 #   JNIDS_OFFLINE=1     never download; only the cache is used
 #   JNIDS_SANITIZE      e.g. "address,undefined": build everything with these
 #                       sanitizers, into cppbuild/<platform>-sanitize
@@ -61,37 +63,165 @@ verify() {
         die "$file failed verification: its SHA-256 is $actual, expected $expected; delete it (or fix JNIDS_SOURCE_CACHE) and run again"
 }
 
-# Debian's source archive serves the upstream tarballs as *.orig.tar.gz. The
-# deb-src entries are derived from this machine's own apt sources into a private
-# apt configuration, so the system's apt state is left untouched.
-fetch_from_debian_sources() {
-    local package=$1 archive=$2 dest=$3
+# apt with a private configuration: this machine's apt sources, as entries of
+# the types asked for (deb-src for source archives, deb for binary packages),
+# with their own lists and cache under cppbuild/apt. Neither root nor the
+# system's apt state is needed or touched. Signature checking stays on whatever
+# the machine's configuration says: a repository without a valid signature is
+# refused (trusted=yes is dropped from the copied entries), and apt checks every
+# index and package it fetches against the hashes of the signed Release file.
+APT_DIR=$TOP/cppbuild/apt
+APT_TYPES=""
+APT_OPTS=(-o "Dir::Etc::sourcelist=$APT_DIR/etc/sources.list"
+    -o "Dir::Etc::sourceparts=$APT_DIR/etc/sources.list.d"
+    -o "Dir::State::Lists=$APT_DIR/lists"
+    -o "Dir::Cache=$APT_DIR/cache"
+    -o "Debug::NoLocking=1"
+    -o "APT::Sandbox::User=root"
+    -o "Acquire::AllowInsecureRepositories=false"
+    -o "Acquire::AllowWeakRepositories=false"
+    -o "Acquire::AllowDowngradeToInsecureRepositories=false"
+    -o "APT::Get::AllowUnauthenticated=false")
+
+# Makes the private configuration carry entries of the given type and, unless
+# offline, reads their package lists; fails without apt or when that fails.
+private_apt_ready() {
+    local type=$1
+    case " $APT_TYPES " in *" $type "*) return 0 ;; esac
     command -v apt-get >/dev/null 2>&1 || return 1
-    local apt=$TOP/cppbuild/apt
-    mkdir -p "$apt/etc/sources.list.d" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/download"
-    : >"$apt/etc/sources.list"
-    rm -f "$apt/etc/sources.list.d/"*
-    local f n=0
+    APT_TYPES=${APT_TYPES:+$APT_TYPES }$type
+    mkdir -p "$APT_DIR/etc/sources.list.d" "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
+    : >"$APT_DIR/etc/sources.list"
+    rm -f "$APT_DIR/etc/sources.list.d/"*
+    local f t n=0
     for f in /etc/apt/sources.list.d/*.sources; do
         [ -f "$f" ] || continue
-        sed -e 's/^Types:.*$/Types: deb-src/' "$f" >"$apt/etc/sources.list.d/src$n.sources"
+        sed -e "s/^Types:.*\$/Types: $APT_TYPES/" -e '/^[Tt]rusted:/d' "$f" >"$APT_DIR/etc/sources.list.d/s$n.sources"
         n=$((n + 1))
     done
     for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
         [ -f "$f" ] || continue
-        sed -n -e 's/^[[:space:]]*deb[[:space:]]/deb-src /p' "$f" >>"$apt/etc/sources.list"
+        for t in $APT_TYPES; do
+            sed -n -e 's/trusted=yes//' -e 's/\[[[:space:]]*\]//' -e "s/^[[:space:]]*deb[[:space:]]/$t /p" "$f"
+        done >>"$APT_DIR/etc/sources.list"
     done
-    local opts=(-o "Dir::Etc::sourcelist=$apt/etc/sources.list"
-        -o "Dir::Etc::sourceparts=$apt/etc/sources.list.d"
-        -o "Dir::State::Lists=$apt/lists"
-        -o "Dir::Cache=$apt/cache"
-        -o "Debug::NoLocking=1"
-        -o "APT::Sandbox::User=root")
+    [ "${JNIDS_OFFLINE:-0}" = 1 ] && return 0
+    log "reading the package lists of this machine's apt sources ($APT_TYPES) into $APT_DIR"
+    apt-get "${APT_OPTS[@]}" -qq update >&2 || return 1
+    # apt-get update only warns when no mirror can be reached.
+    local index=Packages
+    [ "$type" = deb-src ] && index=Sources
+    compgen -G "$APT_DIR/lists/*_$index*" >/dev/null
+}
+
+# Debian's source archive serves the upstream tarballs as *.orig.tar.gz.
+fetch_from_debian_sources() {
+    local package=$1 archive=$2 dest=$3
+    private_apt_ready deb-src || return 1
+    local download=$APT_DIR/download
+    rm -rf "$download"
+    mkdir -p "$download"
     log "fetching $archive through apt's source mechanism"
-    apt-get "${opts[@]}" -qq update >&2 || return 1
-    (cd "$apt/download" && apt-get "${opts[@]}" -qq source --download-only --tar-only "$package" >&2) || return 1
-    [ -f "$apt/download/$archive" ] || return 1
-    mv "$apt/download/$archive" "$dest"
+    (cd "$download" && apt-get "${APT_OPTS[@]}" -qq source --download-only --tar-only "$package" >&2) || return 1
+    [ -f "$download/$archive" ] || return 1
+    mv "$download/$archive" "$dest"
+}
+
+# flex and bison generate libpcap's filter-expression scanner and parser, and
+# both run m4. Those of them this machine lacks come from Debian's packages,
+# fetched through the private apt configuration (so no root is needed), kept
+# in the cache next to the source archives, unpacked under cppbuild/tools and
+# put at the end of PATH, so that an installed tool always wins.
+PARSER_TOOLS=(m4 flex bison)
+TOOLS=$TOP/cppbuild/tools
+
+provide_parser_tools() {
+    local missing=() tool
+    for tool in "${PARSER_TOOLS[@]}"; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
+    for tool in "${missing[@]}"; do
+        if [ ! -f "$TOOLS/.$tool.deb" ] || [ ! -x "$TOOLS/usr/bin/$tool" ]; then
+            unpack_debian_tool "$tool" "${missing[*]}"
+        fi
+    done
+    export PATH=$PATH:$TOOLS/usr/bin
+    # Debian's flex and bison run /usr/bin/m4 and bison reads its skeletons
+    # from /usr/share/bison unless told otherwise.
+    case " ${missing[*]} " in *" m4 "*) export M4=$TOOLS/usr/bin/m4 ;; esac
+    case " ${missing[*]} " in *" bison "*) export BISON_PKGDATADIR=$TOOLS/usr/share/bison ;; esac
+    check_parser_tools
+    log "using ${missing[*]} from Debian's packages, unpacked in $TOOLS"
+}
+
+# Fetches (or takes from the cache) the Debian package of a tool, checked
+# against the SHA-256 of the signed package lists, and unpacks it.
+unpack_debian_tool() {
+    local pkg=$1 wanted=$2
+    local what="$wanted (needed to build libpcap's filter parser) not found on PATH"
+    local install="install them (on Debian: apt-get install $wanted) or put them on PATH, and run again"
+    command -v apt-get >/dev/null 2>&1 && command -v apt-cache >/dev/null 2>&1 &&
+        command -v dpkg-deb >/dev/null 2>&1 ||
+        die "$what, and without apt-get, apt-cache and dpkg-deb cppbuild.sh cannot fetch Debian's packages of them; $install"
+    private_apt_ready deb ||
+        die "$what, and reading the package lists of this machine's apt sources failed (see apt's messages above; no network?); run again with the package mirrors reachable, or $install"
+    local record name sha
+    record=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$pkg" 2>/dev/null | awk '
+        /^Filename:/ && name == "" { name = $2; sub(/.*\//, "", name) }
+        /^SHA256:/ && sha == "" { sha = $2 }
+        END { if (name != "" && sha != "") print name, sha }') || true
+    if [ -z "$record" ]; then
+        [ "${JNIDS_OFFLINE:-0}" = 1 ] &&
+            die "$what; with JNIDS_OFFLINE=1 a cached Debian package of $pkg can only be used with the package lists of an earlier online run in $APT_DIR/lists to check it against, and there is none for $pkg; run once without JNIDS_OFFLINE, or $install"
+        die "$what, and this machine's apt sources offer no package '$pkg'; $install"
+    fi
+    read -r name sha <<<"$record"
+    local deb=$CACHE/$name
+    local actual=""
+    [ -f "$deb" ] && actual=$(sha256_of "$deb")
+    if [ "$actual" = "$sha" ]; then
+        log "using the cached $name"
+    else
+        if [ "${JNIDS_OFFLINE:-0}" = 1 ]; then
+            [ -n "$actual" ] &&
+                die "$what, and the cached $deb has SHA-256 $actual where Debian's package lists say $sha; delete it and run once without JNIDS_OFFLINE, or $install"
+            die "$what, $name (SHA-256 $sha) is not in $CACHE and JNIDS_OFFLINE=1; put it there, or $install"
+        fi
+        [ -n "$actual" ] && log "the cached $name does not match Debian's package lists; fetching it again"
+        log "fetching Debian's package $name"
+        local download=$APT_DIR/download-$pkg
+        rm -rf "$download"
+        mkdir -p "$download" "$CACHE"
+        (cd "$download" && apt-get "${APT_OPTS[@]}" -qq download "$pkg" >&2) ||
+            die "$what, and apt-get download $pkg failed (see apt's messages above); $install"
+        local got=("$download"/*.deb)
+        [ ${#got[@]} = 1 ] && [ -f "${got[0]}" ] || die "apt-get download $pkg left no single package in $download"
+        verify "${got[0]}" "$sha"
+        mv "${got[0]}" "$deb"
+        rm -rf "$download"
+    fi
+    mkdir -p "$TOOLS"
+    dpkg-deb -x "$deb" "$TOOLS" || die "could not unpack $deb into $TOOLS; delete it and run again"
+    echo "$name $sha" >"$TOOLS/.$pkg.deb"
+}
+
+# Runs each parser tool once on a tiny input, so that one that cannot run here
+# (e.g. an unpacked package that is missing a library) stops the build with
+# its own message rather than in libpcap's configure.
+check_parser_tools() {
+    local check=$TOOLS/check out
+    rm -rf "$check"
+    mkdir -p "$check"
+    printf '%%%%\nx return 1;\n%%%%\n' >"$check/s.l"
+    printf '%%%%\ns: ;\n%%%%\n' >"$check/p.y"
+    out=$(echo 'define(T, ok)T' | m4 2>&1) && [ "$out" = ok ] ||
+        die "m4 ($(command -v m4)) does not work: $out"
+    out=$(flex -o "$check/s.c" "$check/s.l" 2>&1) && [ -s "$check/s.c" ] ||
+        die "flex ($(command -v flex)) does not work: $out"
+    out=$(bison -o "$check/p.c" "$check/p.y" 2>&1) && [ -s "$check/p.c" ] ||
+        die "bison ($(command -v bison)) does not work: $out"
+    rm -rf "$check"
 }
 
 fetch_from_upstream() {
@@ -160,6 +290,7 @@ build_libpcap() {
         log "libpcap $LIBPCAP_VERSION is up to date"
         return
     fi
+    provide_parser_tools
     local archive tree=$OUT/src/libpcap-$LIBPCAP_VERSION
     archive=$(fetch libpcap "$LIBPCAP_ARCHIVE" "$LIBPCAP_SHA256" "$LIBPCAP_URL")
     unpack_and_patch "$archive" "$tree" "$TOP/native/patches/libpcap"
@@ -230,7 +361,7 @@ build_helpers() {
 }
 
 build() {
-    require_tools cc make ar tar patch sha256sum install flex bison
+    require_tools cc make ar tar patch sha256sum install
     JOBS=$(nproc 2>/dev/null || echo 2)
     # -fwrapv: libnids counts a stream's bytes in a signed int, which wraps
     # after 2 GiB; make that defined behaviour. -falign-functions=64: every
