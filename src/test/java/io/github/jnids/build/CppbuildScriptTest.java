@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** cppbuild.sh refuses bad archives and names missing tools. */
+/** cppbuild.sh refuses bad archives, names missing tools and says what to do when it cannot fetch them. */
 class CppbuildScriptTest {
     private static final Path BASEDIR = Path.of(System.getProperty("jnids.basedir", "."));
     private static final String PCAP_ARCHIVE = "libpcap_1.10.3.orig.tar.gz";
@@ -73,18 +73,76 @@ class CppbuildScriptTest {
         assertTrue(r.stderr().contains(PCAP_ARCHIVE) && r.stderr().contains(dir.toString()), r.stderr());
     }
 
-    @Test
-    void namesAMissingTool() throws Exception {
-        Path bin = Files.createDirectory(dir.resolve("bin"));
-        for (String tool : List.of("dirname", "cc", "make", "ar", "tar", "patch", "sha256sum", "install", "flex")) {
+    /** What cppbuild.sh runs up to the point where it looks for the parser tools. */
+    private static final List<String> BASE_TOOLS = List.of("dirname", "cc", "make", "ar", "tar", "patch", "sha256sum",
+            "install", "nproc", "mkdir", "cat", "cut", "rm", "mv", "sed", "awk");
+
+    /**
+     * A directory of wrappers for the given commands only, to stand for a
+     * machine without the others (/usr/bin holds them all, so leaving a
+     * directory out of PATH would not do).
+     */
+    private Path pathWith(List<String> tools) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : tools) {
             Path real = Path.of("/usr/bin", tool);
-            assumeTrue(Files.exists(real), tool + " is not installed here");
+            assumeTrue(Files.isExecutable(real), tool + " is not installed here");
             Path wrapper = Files.writeString(bin.resolve(tool), "#!/bin/sh\nexec " + real + " \"$@\"\n");
             assertTrue(wrapper.toFile().setExecutable(true));
         }
-        Result r = run(Map.of("PATH", bin.toString(), "JNIDS_SOURCE_CACHE", dir.toString()), "build");
+        return bin;
+    }
+
+    private static List<String> plus(List<String> a, String... b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all;
+    }
+
+    /** A copy of cppbuild.sh in a scratch tree, so that a run builds nothing in the project. */
+    private Path scratchScript() throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        return Files.copy(BASEDIR.resolve("cppbuild.sh"), tree.resolve("cppbuild.sh"));
+    }
+
+    private Result runScratch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("/bin/bash", scratchScript().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(p.waitFor(), err);
+    }
+
+    @Test
+    void namesAMissingTool() throws Exception {
+        Path bin = pathWith(BASE_TOOLS.stream().filter(t -> !t.equals("patch")).toList());
+        Result r = runScratch(Map.of("PATH", bin.toString(), "JNIDS_SOURCE_CACHE", dir.resolve("cache").toString()), "build");
         assertNotEquals(0, r.exit());
-        assertTrue(r.stderr().contains("required tool 'bison' was not found"), r.stderr());
+        assertTrue(r.stderr().contains("required tool 'patch' was not found"), r.stderr());
+    }
+
+    @Test
+    void withoutParserToolsAndWithoutAptSaysWhatToInstall() throws Exception {
+        Path bin = pathWith(BASE_TOOLS);
+        Result r = runScratch(Map.of("PATH", bin.toString(), "JNIDS_SOURCE_CACHE", dir.resolve("cache").toString()), "build");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.stderr().contains("m4 flex bison (needed to build libpcap's filter parser) not found on PATH")
+                && r.stderr().contains("without apt-get, apt-cache and dpkg-deb")
+                && r.stderr().contains("apt-get install m4 flex bison"), r.stderr());
+    }
+
+    @Test
+    void offlineWithoutParserToolsOrPackageListsSaysWhatToDo() throws Exception {
+        Path bin = pathWith(plus(BASE_TOOLS, "apt-get", "apt-cache", "dpkg-deb"));
+        Result r = runScratch(Map.of("PATH", bin.toString(), "JNIDS_SOURCE_CACHE", dir.resolve("cache").toString(),
+                "JNIDS_OFFLINE", "1"), "build");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.stderr().contains("with JNIDS_OFFLINE=1 a cached Debian package of m4 can only be used with the"
+                + " package lists of an earlier online run") && r.stderr().contains("run once without JNIDS_OFFLINE"),
+                r.stderr());
     }
 
     @Test
