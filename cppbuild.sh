@@ -83,13 +83,15 @@ APT_OPTS=(-o "Dir::Etc::sourcelist=$APT_DIR/etc/sources.list"
     -o "Acquire::AllowDowngradeToInsecureRepositories=false"
     -o "APT::Get::AllowUnauthenticated=false")
 
-# Makes the private configuration carry entries of the given type and, unless
+# Makes the private configuration carry entries of the given types and, unless
 # offline, reads their package lists; fails without apt or when that fails.
 private_apt_ready() {
-    local type=$1
-    case " $APT_TYPES " in *" $type "*) return 0 ;; esac
     command -v apt-get >/dev/null 2>&1 || return 1
-    APT_TYPES=${APT_TYPES:+$APT_TYPES }$type
+    local type added=0
+    for type in "$@"; do
+        case " $APT_TYPES " in *" $type "*) ;; *) APT_TYPES=${APT_TYPES:+$APT_TYPES }$type added=1 ;; esac
+    done
+    [ $added = 1 ] || return 0
     mkdir -p "$APT_DIR/etc/sources.list.d" "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
     : >"$APT_DIR/etc/sources.list"
     rm -f "$APT_DIR/etc/sources.list.d/"*
@@ -109,9 +111,12 @@ private_apt_ready() {
     log "reading the package lists of this machine's apt sources ($APT_TYPES) into $APT_DIR"
     apt-get "${APT_OPTS[@]}" -qq update >&2 || return 1
     # apt-get update only warns when no mirror can be reached.
-    local index=Packages
-    [ "$type" = deb-src ] && index=Sources
-    compgen -G "$APT_DIR/lists/*_$index*" >/dev/null
+    for type in "$@"; do
+        case $type in
+            deb) compgen -G "$APT_DIR/lists/*_Packages*" >/dev/null || return 1 ;;
+            deb-src) compgen -G "$APT_DIR/lists/*_Sources*" >/dev/null || return 1 ;;
+        esac
+    done
 }
 
 # Debian's source archive serves the upstream tarballs as *.orig.tar.gz.
@@ -164,7 +169,11 @@ unpack_debian_tool() {
     command -v apt-get >/dev/null 2>&1 && command -v apt-cache >/dev/null 2>&1 &&
         command -v dpkg-deb >/dev/null 2>&1 ||
         die "$what, and without apt-get, apt-cache and dpkg-deb cppbuild.sh cannot fetch Debian's packages of them; $install"
-    private_apt_ready deb ||
+    # One reading of the lists serves the source archives too if they are to
+    # be fetched.
+    local types=(deb)
+    [ -f "$CACHE/$LIBPCAP_ARCHIVE" ] && [ -f "$CACHE/$LIBNIDS_ARCHIVE" ] || types+=(deb-src)
+    private_apt_ready "${types[@]}" ||
         die "$what, and reading the package lists of this machine's apt sources failed (see apt's messages above; no network?); run again with the package mirrors reachable, or $install"
     local record name sha
     record=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$pkg" 2>/dev/null | awk '
