@@ -346,6 +346,22 @@ build_libnids() {
     echo "$stamp" >"$stampfile"
 }
 
+# The JDK's JNI headers, for the helpers that call JNI functions
+# (jnids_buffers.c): those of the JDK Maven runs on (JNIDS_JAVA_HOME, which the
+# pom sets), else of JAVA_HOME, else of the JDK that javac on PATH belongs to.
+jni_include_flags() {
+    local home javac
+    javac=$(command -v javac 2>/dev/null || true)
+    [ -z "$javac" ] || javac=$(dirname "$(dirname "$(readlink -f "$javac")")")
+    for home in "${JNIDS_JAVA_HOME:-}" "${JAVA_HOME:-}" "$javac"; do
+        if [ -n "$home" ] && [ -f "$home/include/jni.h" ]; then
+            echo "-I$home/include -I$home/include/linux"
+            return
+        fi
+    done
+    die "no JDK headers (include/jni.h) under JNIDS_JAVA_HOME, JAVA_HOME or javac's JDK; set JAVA_HOME to a JDK 17+ and run again"
+}
+
 # The project's own C (the layer between libnids and the JNI code) is built
 # against the libraries above, so that JavaCPP links one archive of it.
 build_helpers() {
@@ -356,11 +372,12 @@ build_helpers() {
         return
     fi
     log "building jnids helpers"
-    local obj=$OUT/obj src
+    local obj=$OUT/obj src jni
+    jni=$(jni_include_flags)
     rm -rf "$obj"
     mkdir -p "$obj"
     for src in "$TOP"/native/*.c; do
-        cc $CFLAGS -std=gnu11 -Wall -Wextra -Wno-unused-parameter -I"$OUT/include" -I"$TOP/native" \
+        cc $CFLAGS -std=gnu11 -Wall -Wextra -Wno-unused-parameter -I"$OUT/include" -I"$TOP/native" $jni \
             -c "$src" -o "$obj/$(basename "${src%.c}").o" || die "compiling $(basename "$src") failed"
     done
     rm -f "$OUT/lib/libjnidshelpers.a"

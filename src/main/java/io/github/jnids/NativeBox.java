@@ -6,28 +6,22 @@ import org.bytedeco.javacpp.LongPointer;
 
 /**
  * A mailbox of 64-bit slots in static native memory, which jnids' C layer
- * fills before it hands a callback to Java and reads back after it. Slots are read with
- * plain memory loads where the JDK allows (the memory is never freed and the
- * indices are jnids' own constants), else through a direct ByteBuffer.
+ * fills before it hands a callback to Java and reads back after it. Slots are
+ * read and written through one direct ByteBuffer in native order, mapped once:
+ * the JIT compiles each access to a bounds check and a plain load or store.
  */
 final class NativeBox {
-    private final long address;
     private final ByteBuffer buffer;
 
     NativeBox(LongPointer p, int slots) {
-        this.address = p.address();
-        this.buffer = RawMemory.view(address, 8L * slots);
+        this.buffer = RawMemory.view(p.address(), 8L * slots);
     }
 
     long get(int slot) {
-        return RawMemory.FAST ? RawMemory.peek(address + 8L * slot) : buffer.getLong(slot * 8);
+        return buffer.getLong(slot * 8);
     }
 
     void put(int slot, long value) {
-        if (RawMemory.FAST) {
-            RawMemory.poke(address + 8L * slot, value);
-        } else {
-            buffer.putLong(slot * 8, value);
-        }
+        buffer.putLong(slot * 8, value);
     }
 }

@@ -1,11 +1,25 @@
 package io.github.jnids;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
 
-/** A span of native memory that jnids did not allocate and never frees. */
+import io.github.jnids.global.nids;
+
+/**
+ * A span of native memory that jnids did not allocate and never frees, and
+ * the direct ByteBuffers over such memory that handlers are given.
+ *
+ * <p>Re-pointing a buffer ({@link #repoint}, {@link #revoke}) goes through one
+ * JNI call ({@code jnids_buffer_point} in {@code native/jnids_buffers.c}),
+ * which sets the buffer's address and capacity: the Java platform has no
+ * supported way to move a direct buffer, and JNI may set any field. Reads
+ * and writes of the memory itself are plain ByteBuffer accesses, which the
+ * JIT compiles to single loads and stores.
+ */
 final class RawMemory extends BytePointer {
 
     RawMemory(long address, long bytes) {
@@ -24,58 +38,31 @@ final class RawMemory extends BytePointer {
         return view(p.address(), bytes);
     }
 
-    private static final sun.misc.Unsafe UNSAFE;
-    private static final long CAPACITY, ADDRESS;
-
-    static {
-        sun.misc.Unsafe u = null;
-        long capacity = -1, address = -1;
-        try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            u = (sun.misc.Unsafe) f.get(null);
-            capacity = u.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("capacity"));
-            address = u.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            u = null;
-        }
-        UNSAFE = u;
-        CAPACITY = capacity;
-        ADDRESS = address;
-    }
-
-    /** Whether native memory can be read and written with plain loads and stores. */
-    static final boolean FAST = UNSAFE != null;
-
-    static long peek(long address) {
-        return UNSAFE.getLong(address);
-    }
-
-    static void poke(long address, long value) {
-        UNSAFE.putLong(address, value);
-    }
-
     /** Whether views can be pointed at other memory in place (see {@link #repoint}). */
-    static final boolean REPOINTABLE;
+    static final boolean REPOINTABLE = probe();
 
-    static {
-        boolean ok = false;
-        if (UNSAFE != null) {
+    /** Moves a buffer over other memory and checks that it then shows that memory. */
+    private static boolean probe() {
+        try {
+            Loader.load(nids.class);
+            ByteBuffer view = ByteBuffer.allocateDirect(2).put(0, (byte) 7).asReadOnlyBuffer();
+            BytePointer other = new BytePointer(2).put(0, (byte) 9).put(1, (byte) 8);
             try {
-                ByteBuffer probe = ByteBuffer.allocateDirect(2).put(0, (byte) 7).asReadOnlyBuffer();
-                ByteBuffer other = ByteBuffer.allocateDirect(2).put(0, (byte) 9);
-                repointUnchecked(probe, addressOf(other), 2);
-                ok = probe.get(0) == 9;
-                revoke(probe);
-            } catch (RuntimeException | LinkageError e) {
-                ok = false;
+                view.limit(0);
+                if (nids.jnids_buffer_point(view, other.address(), 2) != 0) return false;
+                view.clear();
+                boolean ok = view.capacity() == 2 && view.get(0) == 9 && view.get(1) == 8;
+                view.limit(0);
+                return nids.jnids_buffer_point(view, 0L, 0) == 0 && ok && view.capacity() == 0;
+            } finally {
+                Reference.reachabilityFence(other);
+                other.close();
             }
+        } catch (RuntimeException | LinkageError e) {
+            // A JDK whose java.nio.Buffer has other fields (NoSuchFieldError),
+            // or no native library: the callers copy into fixed buffers instead.
+            return false;
         }
-        REPOINTABLE = ok;
-    }
-
-    private static long addressOf(ByteBuffer direct) {
-        return UNSAFE.getLong(direct, ADDRESS);
     }
 
     /** A read-only direct buffer that shows nothing until {@link #repoint}ed. */
@@ -91,27 +78,20 @@ final class RawMemory extends BytePointer {
      * every callback, so handing out a buffer allocates nothing.
      */
     static ByteBuffer repoint(ByteBuffer view, long address, int bytes) {
-        repointUnchecked(view, address, bytes);
-        return view;
-    }
-
-    private static void repointUnchecked(ByteBuffer view, long address, int bytes) {
-        UNSAFE.putLong(view, ADDRESS, address);
-        UNSAFE.putInt(view, CAPACITY, bytes);
+        // Cannot fail once the probe succeeded: the field IDs are then known.
+        nids.jnids_buffer_point(view, address, bytes);
         view.clear();
+        return view;
     }
 
     /**
      * Makes a view of memory that native code may free unusable for good: its
      * limit, capacity and address become 0, so that no later {@code limit(n)}
-     * can reach the memory again. Where the JDK does not allow it, only the
+     * can reach the memory again. Where views cannot be re-pointed, only the
      * limit is set to 0.
      */
     static void revoke(ByteBuffer view) {
         view.position(0).limit(0);
-        if (UNSAFE != null) {
-            UNSAFE.putInt(view, CAPACITY, 0);
-            UNSAFE.putLong(view, ADDRESS, 0L);
-        }
+        if (REPOINTABLE) nids.jnids_buffer_point(view, 0L, 0);
     }
 }

@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
     global = "io.github.jnids.global.nids",
     value = @Platform(
         value = "linux-x86_64",
-        include = {"nids.h", "jnids.h"},
+        include = {"nids.h", "jnids.h", "jnids_buffers.h"},
         // JavaCPP passes these to the linker in reverse order.
         link = {"pcap", "nids", "jnidshelpers"}))
 public class nids implements InfoMapper {
@@ -43,6 +43,10 @@ public class nids implements InfoMapper {
             // JNI function of the per-callback down-call is a bare tail call.
             .put(new Info("jnids_call").javaText(
                 "@NoException(true) public static native @Cast(\"int64_t\") long jnids_call(int op, int arg);"))
+            // The JNIEnv* and the buffer object pass through as they are.
+            .put(new Info("jnids_buffer_point").javaText(
+                "@NoException(true) public static native int jnids_buffer_point("
+                    + "@Raw(withEnv = true) java.nio.ByteBuffer buffer, @Cast(\"jlong\") long address, @Cast(\"jint\") int capacity);"))
             .put(new Info("jnids_reply").javaText(
                 "@NoException(true) public static native @Cast(\"int64_t\") long jnids_reply(int reply);"));
     }

@@ -37,7 +37,8 @@ class SelfContainedJarIT {
         Path source = Files.writeString(dir.resolve("Two.java"),
                 "public class Two { public static void main(String[] a) {\n"
                         + "System.out.println(io.github.jnids.global.nids.nids_params().n_tcp_streams()); } }\n");
-        String out = run(List.of(JAVA, "-cp", ALL_JAR.toString(), source.toString()), dir);
+        String out = run(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-cp", ALL_JAR.toString(),
+                source.toString()), dir);
         // libnids 1.26's default (nids_params in libnids.c)
         assertEquals("1040", out.strip());
     }

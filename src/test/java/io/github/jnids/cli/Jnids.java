@@ -44,6 +44,8 @@ final class Jnids {
         // Short runs: the quick compiler and the simple collector start fastest.
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
+        // What README asks of users on JDK 24+ who run jnids from the class path.
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.github.jnids.cli.Main");

@@ -383,8 +383,12 @@ class ExamplesTest {
         }
     }
 
-    /** JVM options that make these short runs cheaper; they change nothing the programs see. */
-    private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    /**
+     * JVM options that make these short runs cheaper, and the native access
+     * README asks of users on JDK 24+; they change nothing the programs see.
+     */
+    private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "--enable-native-access=ALL-UNNAMED");
 
     /** java -cp ... examples/X.java CAPTURE: the JDK's single-file launcher. */
     private static Run launcher(Program program, Path dir, String capture) {
