@@ -23,6 +23,7 @@
 
 #include "jnids.h"
 #include "jnids_coroutine.h"
+#include "jnids_offload.h"
 
 static int64_t tcp_box[JNIDS_TCP_BOX_SLOTS];
 static int64_t udp_box[JNIDS_PKT_BOX_SLOTS];
@@ -54,6 +55,7 @@ static struct {
     bpf_u_int32 caplen;     /* bytes captured of the packet being processed */
     const u_char *packet;   /* its bytes, valid until libnids is done with it */
     int dev_addon;          /* nids_params.dev_addon as set before nids_init() */
+    struct jnids_offload *offload; /* checksum-offload detector, or NULL: libnids' own checks */
     char error[PCAP_ERRBUF_SIZE + 256];
 } session;
 
@@ -454,6 +456,8 @@ static char *default_device(void)
     return name;
 }
 
+void jnids_set_offload(struct jnids_offload *o) { session.offload = o; }
+
 int jnids_is_open(void) { return session.pcap != NULL; }
 int jnids_linktype(void) { return session.pcap ? pcap_datalink(session.pcap) : -1; }
 
@@ -564,6 +568,8 @@ int jnids_open(void)
         return 0;
     }
     session.pcap = p;
+    if (session.offload)
+        jnids_offload_begin(session.offload, dlt, nids_params.filename);
     session.stop = 0;
     session.packets = 0;
     session.last_ts = 0;
@@ -595,6 +601,8 @@ void jnids_close(void)
     }
     session.in_loop = 0;
     nids_params.pcap_desc = NULL;
+    if (session.offload)
+        jnids_offload_end(session.offload);
     /* nids_init() replaced -1 (automatic) by its choice for this link type */
     nids_params.dev_addon = session.dev_addon;
     pcap_close(p);
@@ -608,6 +616,8 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
     session.caplen = hdr->caplen;
     session.packet = data;
     ip_waiting = 0;
+    if (session.offload)
+        jnids_offload_packet(session.offload, hdr, data);
     nids_pcap_handler(user, (struct pcap_pkthdr *)hdr, (u_char *)data);
     /* The IP callback of a packet with no other event goes alone. */
     if (ip_waiting) {

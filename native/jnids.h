@@ -164,6 +164,10 @@ int jnids_open(void);
 /* Ends the session as nids_exit() does and closes the capture. */
 void jnids_close(void);
 int jnids_is_open(void);
+/* The checksum-offload detector (jnids_offload.h) the next sessions use, or
+ * NULL; set while no session is open. */
+struct jnids_offload;
+void jnids_set_offload(struct jnids_offload *o);
 int jnids_linktype(void);
 
 /* Processes up to cnt packets (-1: all available). Returns the number processed,

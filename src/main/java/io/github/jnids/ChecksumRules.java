@@ -15,6 +15,11 @@ import io.github.jnids.global.nids;
 final class ChecksumRules {
     private static final int NIDS_DO_CHKSUM = 0, NIDS_DONT_CHKSUM = 1;
     private nids.nids_chksum_ctl current;
+    private final OffloadDetector offload;
+
+    ChecksumRules(OffloadDetector offload) {
+        this.offload = offload;
+    }
 
     void apply(List<Map.Entry<String, Boolean>> rules) {
         if (rules == null) throw new IllegalArgumentException("chksumCtl: the rule list is null; pass List.of() for none");
@@ -31,6 +36,7 @@ final class ChecksumRules {
                     .action(rule.getValue() ? NIDS_DO_CHKSUM : NIDS_DONT_CHKSUM).reserved(0);
         }
         nids.nids_register_chksum_ctl(table == null ? null : table.position(0), n);
+        offload.rules(table == null ? null : table.position(0), n);
         nids.nids_chksum_ctl old = current;
         current = table;
         if (old != null) old.close();

@@ -72,8 +72,9 @@ public final class Nids {
     private static final TcpDispatcher TCP_DISPATCHER = new TcpDispatcher(TCP_BOX, TCP);
     private static final PacketDispatcher PACKETS = new PacketDispatcher();
     private static final WarningDispatcher WARNINGS = new WarningDispatcher();
-    private static final Params PARAMS = new Params(PACKETS);
-    private static final ChecksumRules CHECKSUMS = new ChecksumRules();
+    private static final OffloadDetector OFFLOAD = new OffloadDetector();
+    private static final Params PARAMS = new Params(PACKETS, OFFLOAD);
+    private static final ChecksumRules CHECKSUMS = new ChecksumRules(OFFLOAD);
     private static final NativeLoop LOOP = new NativeLoop(TCP_DISPATCHER, PACKETS, WARNINGS);
 
     /** For tests: how many TCP callbacks took the compact-stream path. */
@@ -117,9 +118,15 @@ public final class Nids {
      * {@code promisc, one_loop_less, tcp_workarounds, multiproc} (Integer or
      * Boolean); {@code ip_filter} (a {@code Predicate<ByteBuffer>} over each IP
      * datagram, or null). Port-scan detection is on while {@code scan_num_hosts > 0}.
+     * jnids' own {@code checksums}: null (the default: libnids verifies every
+     * checksum, nothing is examined), {@code "auto"} (packets whose wrong checksums
+     * show checksum offloading are kept; see {@link ChecksumReport}), {@code "on"}
+     * (verify all, but detect and report offloading), {@code "off"} (verify
+     * nothing); {@link #checksumReport()} tells what was found.
      *
      * <pre>{@code
      * Nids.param("filename", "capture.pcap");
+     * Nids.param("checksums", "auto");          // keep packets with offloaded checksums
      * Nids.param("scan_num_hosts", 0);          // no port-scan detection
      * Nids.param("pcap_filter", "tcp port 80");
      * }</pre>
@@ -251,6 +258,7 @@ public final class Nids {
             if (filename != null) checkReadable((String) filename);
             synchronized (Session.LIFECYCLE) {
                 TCP_DISPATCHER.reset();
+                OFFLOAD.prepare();
                 if (jnids_open() == 0) {
                     throw new NidsException(jnids_error().getString());
                 }
@@ -455,6 +463,30 @@ public final class Nids {
                 p.close();
             }
             return new PcapStats(out[0], out[1], out[2]);
+        } finally {
+            Session.end();
+        }
+    }
+
+    /**
+     * What checksum-offload detection (parameter {@code checksums}) found in the
+     * current session, or in the last one after it ended; null when that session
+     * did not have the parameter set. See {@link ChecksumReport} for the rule.
+     *
+     * <pre>{@code
+     * Nids.param("checksums", "auto");
+     * Nids.param("filename", "capture.pcap");
+     * Nids.init();
+     * Nids.run();
+     * for (ChecksumReport.Sender s : Nids.checksumReport().senders()) {
+     *     System.out.println(s.address() + ": " + s.offloaded() + " of " + s.packets() + " offloaded");
+     * }
+     * }</pre>
+     */
+    public static ChecksumReport checksumReport() {
+        Session.begin("checksumReport()", true);
+        try {
+            return OFFLOAD.report();
         } finally {
             Session.end();
         }

@@ -27,7 +27,9 @@ final class Params {
         SCAN_NUM_PORTS(Type.INT, false), SCAN_DELAY(Type.INT, false), PROMISC(Type.FLAG, true),
         ONE_LOOP_LESS(Type.FLAG, false), PCAP_TIMEOUT(Type.INT, true), TCP_WORKAROUNDS(Type.FLAG, false),
         TCP_FLOW_TIMEOUT(Type.INT, false), MULTIPROC(Type.FLAG, true), QUEUE_LIMIT(Type.INT, false),
-        IP_FILTER(Type.FILTER, false);
+        IP_FILTER(Type.FILTER, false),
+        // jnids' own: checksum-offload detection (OffloadDetector), not a libnids field
+        CHECKSUMS(Type.STRING, true);
 
         final Type type;
         final boolean fixedWhileOpen;
@@ -49,9 +51,11 @@ final class Params {
     private final Map<Param, String> strings = new EnumMap<>(Param.class);
     private final Map<Param, BytePointer> nativeStrings = new EnumMap<>(Param.class);
     private final PacketDispatcher packets;
+    private final OffloadDetector offload;
 
-    Params(PacketDispatcher packets) {
+    Params(PacketDispatcher packets, OffloadDetector offload) {
         this.packets = packets;
+        this.offload = offload;
     }
 
     static Param lookup(String name) {
@@ -66,6 +70,7 @@ final class Params {
         return switch (p) {
             case DEVICE, FILENAME, PCAP_FILTER -> strings.get(p);
             case IP_FILTER -> packets.ipFilter;
+            case CHECKSUMS -> offload.mode();
             case N_TCP_STREAMS -> prm.n_tcp_streams();
             case N_HOSTS -> prm.n_hosts();
             case SK_BUFF_SIZE -> prm.sk_buff_size();
@@ -87,7 +92,9 @@ final class Params {
     @SuppressWarnings("unchecked")
     void set(Param p, Object value) {
         switch (p.type) {
-            case STRING -> setString(p, asString(p, value));
+            case STRING -> {
+                if (p == Param.CHECKSUMS) offload.mode(asString(p, value)); else setString(p, asString(p, value));
+            }
             case FILTER -> {
                 if (value != null && !(value instanceof Predicate)) throw wrongType(p, value, "a Predicate<ByteBuffer> (or null)");
                 packets.ipFilter = (Predicate<ByteBuffer>) value;

@@ -45,13 +45,13 @@ class DifferentialTest {
     private static final List<String> TESTDATA_DIRS = List.of("captured", "synth", "hostile");
     private static final List<String> ALL_OPTIONS = List.of("--no-checksum", "--udp", "--ip", "--frag", "--warn");
 
-    private record Output(String text, int status) {
+    record Output(String text, int status) {
         List<String> lines() {
             return text.lines().collect(Collectors.toList());
         }
     }
 
-    private static Output runTool(Path capture, List<String> options) throws IOException, InterruptedException {
+    static Output runTool(Path capture, List<String> options) throws IOException, InterruptedException {
         assertTrue(Files.isExecutable(TOOL), TOOL + " is missing: the Maven build makes it at process-test-classes "
                 + "(or: make -C native/tools OUT=target/native-tools after bash cppbuild.sh)");
         List<String> cmd = new ArrayList<>();
@@ -70,12 +70,12 @@ class DifferentialTest {
     }
 
     /** ERROR lines keep only their keyword (see the class comment). */
-    private static List<String> normalized(List<String> lines) {
+    static List<String> normalized(List<String> lines) {
         return lines.stream().map(l -> l.startsWith("ERROR ") ? "ERROR" : l).collect(Collectors.toList());
     }
 
     /** Asserts two dumps equal, reporting the first differing line rather than two huge strings. */
-    private static void assertSameLines(List<String> expected, List<String> actual, String what) {
+    static void assertSameLines(List<String> expected, List<String> actual, String what) {
         int n = Math.min(expected.size(), actual.size());
         for (int i = 0; i < n; i++) {
             if (!expected.get(i).equals(actual.get(i))) {

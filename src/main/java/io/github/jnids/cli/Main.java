@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,7 +61,7 @@ import picocli.CommandLine.Spec;
             "  jnids capture.pcap",
             "  jnids -f 'tcp port 80' --json a.pcap b.pcapng > streams.jsonl",
             "  jnids --dump flows/ capture.pcap",
-            "  jnids --no-checksum capture-taken-on-this-host.pcap",
+            "  jnids --checksum on capture.pcap  (verify every checksum, as libnids does)",
             "  jnids -i eth0 --scan            (until Ctrl-C; needs capture permission)",
             "",
             "Exit status: 0 success (also a live capture ended with Ctrl-C), 1 runtime error "
@@ -104,12 +103,21 @@ public final class Main implements Callable<Integer> {
             description = "Only read packets matching the BPF expression (tcpdump syntax), e.g. 'tcp port 80'.")
     String filter;
 
-    @Option(names = "--no-checksum", order = 4,
-            description = "Do not verify IP, TCP and UDP checksums (libnids drops packets with a wrong "
-                    + "checksum by default). Use it for captures taken on the sending host: with "
-                    + "checksum offloading the network card fills in checksums after the capture "
-                    + "point, so the captured outgoing packets carry wrong ones and their streams "
-                    + "would be missing or incomplete.")
+    @Option(names = "--checksum", order = 4, paramLabel = "on|off|auto",
+            description = "How IP, TCP and UDP checksums are verified; libnids drops packets whose "
+                    + "checksum is wrong. A capture taken on the sending host (and any capture on lo) "
+                    + "holds its outgoing packets with wrong checksums: with checksum offloading the "
+                    + "network card fills them in after the capture point. auto (the default) verifies "
+                    + "them but keeps the packets that show offloading: a wrong TCP/UDP checksum whose "
+                    + "field holds the sum of the pseudo header (what the stack leaves for the card; the "
+                    + "IP header checksum right or 0), and every packet of a sender when at least 75% of "
+                    + "its first packets (3 or more, up to 64 examined; the first 2000 packets of a file "
+                    + "are looked at before any is reassembled) had wrong checksums. Other damaged "
+                    + "packets are still dropped. on verifies every checksum, as libnids does; off "
+                    + "verifies none.")
+    String checksum = "auto";
+
+    @Option(names = "--no-checksum", order = 4, description = "The same as --checksum off.")
     boolean noChecksum;
 
     @Option(names = "--dump", order = 5, paramLabel = "DIR",
@@ -198,6 +206,14 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--tcp-streams must be between 1 and " + MAX_TCP_STREAMS + ", not " + tcpStreams);
         }
+        if (!List.of("on", "off", "auto").contains(checksum)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--checksum takes on, off or auto, not '" + checksum + "'");
+        }
+        if (noChecksum && !checksum.equals("auto") && !checksum.equals("off")) {
+            throw new ParameterException(spec.commandLine(), "--no-checksum contradicts --checksum " + checksum);
+        }
+        if (noChecksum) checksum = "off";
         if (iface != null && iface.isBlank()) {
             throw new ParameterException(spec.commandLine(), "-i needs an interface name");
         }
@@ -230,6 +246,7 @@ public final class Main implements Callable<Integer> {
             for (Path f : files) {
                 boolean stdin = isStdin(f);
                 reporter.source(f.toString());
+                long streamsBefore = reporter.streams();
                 if (progress != null) {
                     progress.start(stdin ? "standard input" : f.getFileName().toString(), stdin ? Progress.UNKNOWN : size(f));
                 }
@@ -259,8 +276,8 @@ public final class Main implements Callable<Integer> {
                     throw e;
                 }
                 reporter.reportOpen();
-                out.flush();
-                if (progress != null) progress.finish(!noChecksum);
+                endCapture(reporter, out, progress, stdin ? "standard input" : f.toString(),
+                        reporter.streams() - streamsBefore);
             }
             completed = true;
         } finally {
@@ -268,6 +285,23 @@ public final class Main implements Callable<Integer> {
             finish(dumper, out, completed);
         }
         return 0;
+    }
+
+    /**
+     * After a capture: its JSON record, the progress summary with how its checksums were
+     * treated, and, terminal or not, why it gave no stream although it had TCP packets.
+     */
+    private static void endCapture(Reporter reporter, Output out, Progress progress, String label, long streams) {
+        io.github.jnids.ChecksumReport checksums = Nids.checksumReport();
+        long invalid = reporter.invalid();
+        reporter.endCapture(checksums, streams);
+        out.flush();
+        if (progress != null) progress.finish(checksums == null ? null : ChecksumSummary.note(checksums));
+        String why = ChecksumSummary.explanation(label, checksums, streams, invalid);
+        if (why != null) {
+            System.err.println(why);
+            System.err.flush();
+        }
     }
 
     /** Closes the dump files and flushes standard output; after a failure, quietly (the failure is reported). */
@@ -300,6 +334,7 @@ public final class Main implements Callable<Integer> {
         System.err.println("jnids: listening on " + iface + ", Ctrl-C to stop");
         Interrupt interrupt = Interrupt.install();
         PcapStats stats = null;
+        io.github.jnids.ChecksumReport checksums = null;
         try {
             try {
                 Nids.run();
@@ -315,6 +350,8 @@ public final class Main implements Callable<Integer> {
             }
             Nids.exit();
             reporter.reportOpen();
+            checksums = Nids.checksumReport();
+            reporter.endCapture(checksums, reporter.streams());
             finish(dumper, out, true);
         } finally {
             interrupt.done();
@@ -329,6 +366,7 @@ public final class Main implements Callable<Integer> {
         summary.append(reporter.streams()).append(reporter.streams() == 1 ? " stream" : " streams");
         if (udp) summary.append(", ").append(reporter.datagrams()).append(" UDP datagrams");
         if (scan) summary.append(", ").append(reporter.warnings()).append(" warnings");
+        if (checksums != null) summary.append("; ").append(ChecksumSummary.note(checksums));
         System.err.println(summary);
         return 0;
     }
@@ -378,7 +416,7 @@ public final class Main implements Callable<Integer> {
         Nids.param("pcap_filter", filter);
         Nids.param("scan_num_hosts", scan ? SCAN_NUM_HOSTS : 0);
         if (tcpStreams != null) Nids.param("n_tcp_streams", tcpStreams);
-        if (noChecksum) Nids.chksumCtl(List.of(Map.entry("0.0.0.0/0", false)));
+        Nids.param("checksums", checksum);
     }
 
     /**

@@ -31,7 +31,6 @@ final class Progress implements IpHandler {
     private long lastNanos;
     private long packets;
     private long streamsBefore;
-    private long tcpPackets;
     private long lastRead;
     private boolean visible;
 
@@ -64,7 +63,6 @@ final class Progress implements IpHandler {
         this.label = label;
         this.total = total;
         this.packets = 0;
-        this.tcpPackets = 0;
         this.lastRead = 0;
         this.streamsBefore = streams.getAsLong();
         this.startNanos = System.nanoTime();
@@ -73,15 +71,14 @@ final class Progress implements IpHandler {
 
     @Override
     public void accept(ByteBuffer ipPacket) {
-        if (ipPacket.limit() > 9 && ipPacket.get(9) == 6) tcpPackets++;
         if ((++packets & 63) != 0) return;
         long now = System.nanoTime();
         if (now - lastNanos < INTERVAL_NANOS) return;
         lastNanos = now;
-        show(now, false);
+        show(now, false, null);
     }
 
-    private void show(long now, boolean complete) {
+    private void show(long now, boolean complete, String note) {
         double seconds = Math.max(1e-9, (now - startNanos) / 1e9);
         StringBuilder b = new StringBuilder(label).append(": ");
         long read = 0;
@@ -103,22 +100,19 @@ final class Progress implements IpHandler {
         }
         long n = streams.getAsLong() - streamsBefore;
         b.append(", ").append(n).append(n == 1 ? " stream" : " streams");
+        if (note != null) b.append("; ").append(note);
         err.print("\r" + b + "\033[K");
         err.flush();
         visible = true;
     }
 
     /**
-     * Shows the capture's final figures and leaves them on their line; when it had TCP
-     * packets but no stream, adds a hint about offloaded checksums.
+     * Shows the capture's final figures and leaves them on their line, with how its
+     * checksums were treated ({@code checksums}, or null).
      */
-    void finish(boolean checksumsVerified) {
-        show(System.nanoTime(), true);
+    void finish(String checksums) {
+        show(System.nanoTime(), true, checksums);
         err.println();
-        if (checksumsVerified && tcpPackets > 0 && streams.getAsLong() == streamsBefore) {
-            err.println("jnids: " + label + " has " + tcpPackets + " TCP packets but no complete stream; "
-                    + "if it was captured on the sending host (offloaded checksums), try --no-checksum");
-        }
         err.flush();
         visible = false;
     }

@@ -34,6 +34,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     private long streams;
     private long datagrams;
     private long warningCount;
+    private long invalid;
     private boolean silent;
     private long established;
     /** Streams still open when the session ended, reported together by {@link #reportOpen()}. */
@@ -233,8 +234,25 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         }
     }
 
+    /** Packets libnids dropped for an invalid IP or TCP header (a wrong checksum among the reasons). */
+    long invalid() {
+        return invalid;
+    }
+
+    /** Ends a capture: its record (with --json); the count of invalid packets starts again. */
+    void endCapture(io.github.jnids.ChecksumReport checksums, long streamsOfCapture) {
+        if (json && !silent && checksums != null) {
+            out.line(GSON.toJson(ChecksumSummary.record(checksums, source, streamsOfCapture, invalid)));
+        }
+        invalid = 0;
+    }
+
     @Override
     public void accept(NidsWarning w) {
+        if (w.kind() == NidsWarning.Kind.TCP && w.code() == io.github.jnids.global.nids.NIDS_WARN_TCP_HDR
+                || w.kind() == NidsWarning.Kind.IP && w.code() == io.github.jnids.global.nids.NIDS_WARN_IP_HDR) {
+            invalid++;
+        }
         if (!warnings || silent) return;
         warningCount++;
         if (json) {

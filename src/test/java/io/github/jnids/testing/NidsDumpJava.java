@@ -44,6 +44,7 @@ public final class NidsDumpJava {
     }
 
     private final boolean noChecksum, udp, ip, frag, warn, hex;
+    private final String checksums, unverified;
     private final Path capture;
     private final List<String> out = new ArrayList<>();
     /** Lines of streams that libnids ends at exit: sorted, as nids_dump does (FORMAT.md, Order). */
@@ -51,6 +52,7 @@ public final class NidsDumpJava {
 
     private NidsDumpJava(List<String> options, Path capture) {
         boolean n = false, u = false, i = false, f = false, w = false, h = false;
+        String c = null, net = null;
         for (String o : options) {
             switch (o) {
                 case "--no-checksum" -> n = true;
@@ -59,7 +61,15 @@ public final class NidsDumpJava {
                 case "--frag" -> f = true;
                 case "--warn" -> w = true;
                 case "--hex" -> h = true;
-                default -> throw new IllegalArgumentException("unknown nids_dump option '" + o + "'");
+                // Java only (nids_dump has no such option): the parameter checksums
+                case "--checksums=on", "--checksums=auto", "--checksums=off" -> c = o.substring("--checksums=".length());
+                default -> {
+                    // Java only: chksumCtl(List.of(Map.entry(NET, false)))
+                    if (!o.startsWith("--unverified=")) {
+                        throw new IllegalArgumentException("unknown nids_dump option '" + o + "'");
+                    }
+                    net = o.substring("--unverified=".length());
+                }
             }
         }
         noChecksum = n;
@@ -68,6 +78,8 @@ public final class NidsDumpJava {
         frag = f;
         warn = w;
         hex = h;
+        checksums = c;
+        unverified = net;
         this.capture = capture;
     }
 
@@ -205,7 +217,9 @@ public final class NidsDumpJava {
         Object oldFilename = Nids.param("filename", capture.toString());
         Object oldScanHosts = Nids.param("scan_num_hosts", 0);
         if (warn) Nids.param("scan_num_hosts", oldScanHosts);
-        Nids.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false)) : List.of());
+        Nids.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false))
+                : unverified != null ? List.of(Map.entry(unverified, false)) : List.of());
+        Object oldChecksums = Nids.param("checksums", checksums);
         Nids.registerTcp(tcpHandler);
         if (udp) Nids.registerUdp(udpHandler);
         if (ip) Nids.registerIp(ipHandler);
@@ -227,6 +241,7 @@ public final class NidsDumpJava {
                 Nids.unregisterIpFrag(fragHandler);
                 Nids.unregisterWarning(warningHandler);
                 Nids.chksumCtl(List.of());
+                Nids.param("checksums", oldChecksums);
                 Nids.param("scan_num_hosts", oldScanHosts);
                 Nids.param("filename", oldFilename);
             }

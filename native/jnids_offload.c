@@ -1,0 +1,394 @@
+/*
+ * Checksum-offload detection; the rule is described in jnids_offload.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pcap.h>
+#include <nids.h>
+
+#include "jnids_offload.h"
+
+struct sender {
+    uint32_t addr;          /* network byte order */
+    uint8_t used;
+    uint8_t exempt;
+    uint16_t examined;
+    uint16_t bad;
+    uint64_t packets;
+    uint64_t offloaded;
+};
+
+struct jnids_offload {
+    int mode;
+    int dlt;
+    struct nids_chksum_ctl *rules;  /* the user's list */
+    int nrules;
+    struct nids_chksum_ctl one;     /* the list that exempts the current packet's sender */
+    int one_registered;
+    int64_t packets, tcp_packets, offloaded, signature, untracked;
+    int tracked;
+    struct sender hosts[JNIDS_OFFLOAD_HOSTS];
+};
+
+/* libnids' "verify nothing" list, for JNIDS_CHECKSUMS_OFF. */
+static struct nids_chksum_ctl verify_nothing = {0, 0, NIDS_DONT_CHKSUM, 0};
+
+struct jnids_offload *jnids_offload_new(int mode)
+{
+    if (mode != JNIDS_CHECKSUMS_ON && mode != JNIDS_CHECKSUMS_AUTO && mode != JNIDS_CHECKSUMS_OFF)
+        return NULL;
+    struct jnids_offload *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->mode = mode;
+    o->one.mask = 0xffffffffu;
+    o->one.action = NIDS_DONT_CHKSUM;
+    return o;
+}
+
+static void register_rules(struct jnids_offload *o)
+{
+    nids_register_chksum_ctl(o->rules, o->nrules);
+    o->one_registered = 0;
+}
+
+void jnids_offload_free(struct jnids_offload *o)
+{
+    if (!o)
+        return;
+    register_rules(o);
+    free(o);
+}
+
+void jnids_offload_rules(struct jnids_offload *o, struct nids_chksum_ctl *rules, int n)
+{
+    o->rules = n > 0 ? rules : NULL;
+    o->nrules = n > 0 ? n : 0;
+    if (o->mode == JNIDS_CHECKSUMS_OFF)
+        return;
+    register_rules(o);
+}
+
+/* ---- checksums ---------------------------------------------------------- */
+
+static inline unsigned get16(const u_char *p) { return (unsigned)p[0] << 8 | p[1]; }
+
+static uint32_t sum_bytes(const u_char *p, size_t n, uint32_t sum)
+{
+    uint64_t s = sum;
+    while (n >= 2) {
+        s += get16(p);
+        p += 2;
+        n -= 2;
+    }
+    if (n)
+        s += (unsigned)p[0] << 8;
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint32_t)s;
+}
+
+static unsigned fold(uint32_t s)
+{
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s;
+}
+
+/* The pseudo header's sum (addresses and protocol; length added by the caller). */
+static uint32_t pseudo_sum(const u_char *ip, int proto)
+{
+    return get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) + (unsigned)proto;
+}
+
+/* Whether a checksum field holds the partial sum the stack leaves for the card. */
+static int holds(unsigned field, unsigned partial)
+{
+    return field == partial || (partial == 0xffff && field == 0);
+}
+
+/* ---- senders ------------------------------------------------------------ */
+
+static struct sender *find_sender(struct jnids_offload *o, uint32_t addr)
+{
+    uint32_t h = (addr * 2654435761u) >> 20;    /* 12 bits: JNIDS_OFFLOAD_HOSTS */
+    for (int probe = 0; probe < JNIDS_OFFLOAD_HOSTS; probe++) {
+        struct sender *s = &o->hosts[(h + probe) & (JNIDS_OFFLOAD_HOSTS - 1)];
+        if (s->used && s->addr == addr)
+            return s;
+        if (!s->used) {
+            /* At most 3/4 full, so that probes stay short. */
+            if (o->tracked >= JNIDS_OFFLOAD_HOSTS / 4 * 3)
+                return NULL;
+            s->used = 1;
+            s->addr = addr;
+            o->tracked++;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+/* Rule 2: a large share of the examined packets had wrong checksums. */
+static void judge(struct sender *s)
+{
+    if (s->examined >= JNIDS_OFFLOAD_MIN_PACKETS &&
+        (unsigned)s->bad * 100 >= (unsigned)s->examined * JNIDS_OFFLOAD_SHARE_PERCENT)
+        s->exempt = 1;
+}
+
+/* ---- packets ------------------------------------------------------------ */
+
+/* Where the IP header starts for this link type, as libnids finds it, or -1
+ * when the frame holds no IPv4 datagram (or one jnids does not look into). */
+static int ip_offset(int dlt, const u_char *data, bpf_u_int32 caplen)
+{
+    int off;
+    switch (dlt) {
+    case DLT_EN10MB:
+        if (caplen < 14)
+            return -1;
+        if (data[12] == 8 && data[13] == 0)
+            off = 14;
+        else if (data[12] == 0x81 && data[13] == 0 && caplen >= 18 && data[16] == 8 && data[17] == 0)
+            off = 18;
+        else
+            return -1;
+        break;
+    case DLT_NULL: case DLT_PPP: off = 4; break;
+    case DLT_IEEE802: off = 22; break;
+    case DLT_RAW: case DLT_SLIP: off = 0; break;
+    case DLT_LINUX_SLL: off = 16; break;
+    default: return -1;
+    }
+    if (caplen < (bpf_u_int32)off + 20 || (data[off] >> 4) != 4)
+        return -1;
+    return off;
+}
+
+/* What one packet shows. */
+struct look {
+    uint32_t src;
+    int header_ok;      /* IP header checksum right, or 0 (offloaded) */
+    int ip_zero;        /* IP header checksum 0 and wrong */
+    int fragment;
+    int l4;             /* a whole TCP or UDP datagram is at l4 */
+    int signature;      /* its checksum field holds the pseudo header's sum */
+    const u_char *ip;
+    const u_char *seg;
+    int seg_len;        /* bytes the checksum covers */
+    int proto;
+};
+
+static int inspect(int dlt, const struct pcap_pkthdr *hdr, const u_char *data, struct look *k)
+{
+    memset(k, 0, sizeof *k);
+    int off = ip_offset(dlt, data, hdr->caplen);
+    if (off < 0)
+        return 0;
+    const u_char *ip = data + off;
+    int hl = (ip[0] & 15) * 4;
+    int len = (int)get16(ip + 2);
+    int avail = (int)(hdr->caplen - (bpf_u_int32)off);
+    k->proto = ip[9];
+    if (hl < 20 || hl > avail || len < hl)
+        return 0;
+    k->ip = ip;
+    memcpy(&k->src, ip + 12, 4);
+    int ip_ok = sum_bytes(ip, (size_t)hl, 0) == 0xffff;
+    k->ip_zero = !ip_ok && get16(ip + 10) == 0;
+    k->header_ok = ip_ok || k->ip_zero;
+    k->fragment = (get16(ip + 6) & 0x3fff) != 0;
+    if (k->fragment || len > avail || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
+        return 1;
+    const u_char *seg = ip + hl;
+    int seg_len = len - hl;
+    unsigned field, partial;
+    uint32_t ps = pseudo_sum(ip, k->proto);
+    if (k->proto == IPPROTO_TCP) {
+        if (seg_len < 20)
+            return 1;
+        field = get16(seg + 16);
+    } else {
+        if (seg_len < 8)
+            return 1;
+        int ulen = (int)get16(seg + 4);
+        if (ulen < 8 || ulen > seg_len)
+            return 1;
+        seg_len = ulen;
+        field = get16(seg + 6);
+    }
+    partial = fold(ps + (unsigned)seg_len);
+    k->l4 = 1;
+    k->seg = seg;
+    k->seg_len = seg_len;
+    k->signature = holds(field, partial) || holds(field, fold(ps));
+    return 1;
+}
+
+/* Whether the TCP/UDP checksum is right (a UDP checksum of 0 means none). */
+static int l4_right(const struct look *k)
+{
+    if (k->proto == IPPROTO_UDP && get16(k->seg + 6) == 0)
+        return 1;
+    uint32_t s = pseudo_sum(k->ip, k->proto) + (unsigned)k->seg_len;
+    return sum_bytes(k->seg, (size_t)k->seg_len, fold(s)) == 0xffff;
+}
+
+/* Rule 2's bookkeeping: examines the packet if the sender is still undecided. */
+static void examine(struct sender *s, const struct look *k, int *right)
+{
+    if (!s || s->exempt || s->examined >= JNIDS_OFFLOAD_EXAMINED || !k->l4 || !k->header_ok)
+        return;
+    if (*right < 0)
+        *right = l4_right(k);
+    s->examined++;
+    if (!*right || k->ip_zero)
+        s->bad++;
+    judge(s);
+}
+
+void jnids_offload_begin(struct jnids_offload *o, int dlt, const char *filename)
+{
+    o->dlt = dlt;
+    o->packets = o->tcp_packets = o->offloaded = o->signature = o->untracked = 0;
+    o->tracked = 0;
+    memset(o->hosts, 0, sizeof o->hosts);
+    if (o->mode == JNIDS_CHECKSUMS_OFF) {
+        nids_register_chksum_ctl(&verify_nothing, 1);
+        return;
+    }
+    register_rules(o);
+    struct stat st;
+    if (!filename || stat(filename, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(filename, errbuf);
+    if (!p)
+        return;
+    int ahead_dlt = pcap_datalink(p);
+    struct pcap_pkthdr *hdr;
+    const u_char *data;
+    for (int n = 0; n < JNIDS_OFFLOAD_LOOKAHEAD && pcap_next_ex(p, &hdr, &data) == 1; n++) {
+        struct look k;
+        if (!inspect(ahead_dlt, hdr, data, &k) || !k.l4)
+            continue;
+        int right = -1;
+        examine(find_sender(o, k.src), &k, &right);
+    }
+    pcap_close(p);
+}
+
+void jnids_offload_packet(struct jnids_offload *o, const struct pcap_pkthdr *hdr, const u_char *data)
+{
+    struct look k;
+    int exempt = 0;
+    if (inspect(o->dlt, hdr, data, &k)) {
+        if (k.proto == IPPROTO_TCP)
+            o->tcp_packets++;
+        if (k.l4)
+            o->packets++;
+        if (o->mode == JNIDS_CHECKSUMS_OFF)
+            return;
+    }
+    /* A damaged IP header is left to libnids, which drops it. */
+    if (k.ip && k.header_ok) {
+        struct sender *s = find_sender(o, k.src);
+        if (!s)
+            o->untracked++;
+        int right = -1;
+        int signed_bad = 0;
+        if (k.l4 && k.signature) {
+            right = l4_right(&k);
+            signed_bad = !right;
+        }
+        examine(s, &k, &right);
+        int sender_exempt = s && s->exempt;
+        if (k.l4 && (signed_bad || sender_exempt)) {
+            if (right < 0)
+                right = l4_right(&k);
+            if (!right || k.ip_zero) {
+                o->offloaded++;
+                o->signature += signed_bad;
+                if (s)
+                    s->offloaded++;
+            }
+        }
+        if (s && k.l4)
+            s->packets++;
+        exempt = signed_bad || sender_exempt;
+    }
+    if (o->mode != JNIDS_CHECKSUMS_AUTO)
+        return;
+    if (exempt) {
+        o->one.netaddr = k.src;
+        if (!o->one_registered) {
+            nids_register_chksum_ctl(&o->one, 1);
+            o->one_registered = 1;
+        }
+    } else if (o->one_registered) {
+        register_rules(o);
+    }
+}
+
+void jnids_offload_end(struct jnids_offload *o)
+{
+    register_rules(o);
+}
+
+static int listed(const struct sender *s)
+{
+    return s->used && (s->offloaded > 0 || s->exempt);
+}
+
+void jnids_offload_summary(struct jnids_offload *o, int64_t *out)
+{
+    int senders = 0;
+    for (int i = 0; i < JNIDS_OFFLOAD_HOSTS; i++)
+        senders += listed(&o->hosts[i]);
+    out[JNIDS_OFFLOAD_MODE] = o->mode;
+    out[JNIDS_OFFLOAD_PACKETS] = o->packets;
+    out[JNIDS_OFFLOAD_TCP_PACKETS] = o->tcp_packets;
+    out[JNIDS_OFFLOAD_OFFLOADED] = o->offloaded;
+    out[JNIDS_OFFLOAD_SIGNATURE] = o->signature;
+    out[JNIDS_OFFLOAD_SENDERS] = senders;
+    out[JNIDS_OFFLOAD_UNTRACKED] = o->untracked;
+}
+
+static int by_offloaded(const void *a, const void *b)
+{
+    int64_t x = ((const int64_t *)a)[JNIDS_SENDER_OFFLOADED], y = ((const int64_t *)b)[JNIDS_SENDER_OFFLOADED];
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int jnids_offload_senders(struct jnids_offload *o, int64_t *out, int max)
+{
+    int total = 0;
+    for (int i = 0; i < JNIDS_OFFLOAD_HOSTS; i++)
+        total += listed(&o->hosts[i]);
+    int64_t *all = malloc(sizeof(int64_t) * JNIDS_SENDER_SLOTS * (size_t)(total ? total : 1));
+    if (!all)
+        return 0;
+    int n = 0;
+    for (int i = 0; i < JNIDS_OFFLOAD_HOSTS; i++) {
+        const struct sender *s = &o->hosts[i];
+        if (!listed(s))
+            continue;
+        int64_t *row = all + (size_t)n * JNIDS_SENDER_SLOTS;
+        row[JNIDS_SENDER_ADDR] = (int32_t)s->addr;
+        row[JNIDS_SENDER_PACKETS] = (int64_t)s->packets;
+        row[JNIDS_SENDER_OFFLOADED] = (int64_t)s->offloaded;
+        row[JNIDS_SENDER_EXAMINED] = s->examined;
+        row[JNIDS_SENDER_BAD] = s->bad;
+        row[JNIDS_SENDER_EXEMPT] = s->exempt;
+        n++;
+    }
+    qsort(all, (size_t)n, sizeof(int64_t) * JNIDS_SENDER_SLOTS, by_offloaded);
+    if (n > max)
+        n = max < 0 ? 0 : max;
+    memcpy(out, all, sizeof(int64_t) * JNIDS_SENDER_SLOTS * (size_t)n);
+    free(all);
+    return n;
+}

@@ -1,0 +1,100 @@
+package io.github.jnids;
+
+import static io.github.jnids.global.nids.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.bytedeco.javacpp.LongPointer;
+
+import io.github.jnids.global.nids;
+
+/**
+ * The native checksum-offload detector (native/jnids_offload.h) of parameter
+ * {@code checksums}: made for each session that asks for one, kept after it
+ * ends so that its report stays readable, freed when the next session starts.
+ */
+final class OffloadDetector {
+    static final List<String> MODES = List.of("on", "auto", "off");
+
+    private String mode;
+    private nids.jnids_offload detector;
+    private nids.nids_chksum_ctl rules;
+    private int nrules;
+
+    String mode() {
+        return mode;
+    }
+
+    void mode(String value) {
+        String m = value == null ? null : value.toLowerCase(Locale.ROOT);
+        if (m != null && !MODES.contains(m)) {
+            throw new IllegalArgumentException("parameter 'checksums' takes \"on\", \"auto\", \"off\" or null "
+                    + "(libnids' own checks, nothing reported), not \"" + value + "\"");
+        }
+        mode = m;
+    }
+
+    /** The user's checksum-control list changed (libnids has it already). */
+    void rules(nids.nids_chksum_ctl table, int n) {
+        rules = table;
+        nrules = n;
+        if (detector != null) jnids_offload_rules(detector, table, n);
+    }
+
+    /** Before a session opens: a fresh detector for it, or none. */
+    void prepare() {
+        jnids_set_offload(null);
+        if (detector != null) {
+            jnids_offload_free(detector);
+            detector = null;
+        }
+        if (mode == null) return;
+        int code = switch (mode) {
+            case "on" -> JNIDS_CHECKSUMS_ON;
+            case "off" -> JNIDS_CHECKSUMS_OFF;
+            default -> JNIDS_CHECKSUMS_AUTO;
+        };
+        detector = jnids_offload_new(code);
+        if (detector == null || detector.isNull()) {
+            detector = null;
+            throw new NidsException("cannot allocate the checksum-offload detector: out of memory");
+        }
+        jnids_offload_rules(detector, rules, nrules);
+        jnids_set_offload(detector);
+    }
+
+    /** The report of the current or last session, or null when it had no detector. */
+    ChecksumReport report() {
+        if (detector == null) return null;
+        long[] s = new long[JNIDS_OFFLOAD_SUMMARY_SLOTS];
+        try (LongPointer p = new LongPointer(s.length)) {
+            jnids_offload_summary(detector, p);
+            p.get(s);
+        }
+        int n = (int) s[JNIDS_OFFLOAD_SENDERS];
+        List<ChecksumReport.Sender> senders = new ArrayList<>(n);
+        if (n > 0) {
+            long[] rows = new long[n * JNIDS_SENDER_SLOTS];
+            try (LongPointer p = new LongPointer(rows.length)) {
+                n = jnids_offload_senders(detector, p, n);
+                p.get(rows);
+            }
+            for (int i = 0; i < n; i++) {
+                int r = i * JNIDS_SENDER_SLOTS;
+                senders.add(new ChecksumReport.Sender(Tuple4.ipv4((int) rows[r + JNIDS_SENDER_ADDR]),
+                        rows[r + JNIDS_SENDER_PACKETS], rows[r + JNIDS_SENDER_OFFLOADED],
+                        (int) rows[r + JNIDS_SENDER_EXAMINED], (int) rows[r + JNIDS_SENDER_BAD],
+                        rows[r + JNIDS_SENDER_EXEMPT] != 0));
+            }
+        }
+        String m = switch ((int) s[JNIDS_OFFLOAD_MODE]) {
+            case JNIDS_CHECKSUMS_ON -> "on";
+            case JNIDS_CHECKSUMS_OFF -> "off";
+            default -> "auto";
+        };
+        return new ChecksumReport(m, s[JNIDS_OFFLOAD_PACKETS], s[JNIDS_OFFLOAD_TCP_PACKETS],
+                s[JNIDS_OFFLOAD_OFFLOADED], s[JNIDS_OFFLOAD_SIGNATURE], List.copyOf(senders));
+    }
+}
