@@ -7,6 +7,8 @@
 #
 #   bash cppbuild.sh [fetch|build|clean]     (default: build)
 #
+# fetch only downloads, so that a later build can run with JNIDS_OFFLINE=1.
+#
 # Environment:
 #   JNIDS_SOURCE_CACHE  directory holding (or receiving) the source archives and
 #                       the Debian packages of missing parser tools; a verified
@@ -76,12 +78,18 @@ APT_OPTS=(-o "Dir::Etc::sourcelist=$APT_DIR/etc/sources.list"
     -o "Dir::Etc::sourceparts=$APT_DIR/etc/sources.list.d"
     -o "Dir::State::Lists=$APT_DIR/lists"
     -o "Dir::Cache=$APT_DIR/cache"
+    -o "Dir::Cache::pkgcache=pkgcache.bin"
+    -o "Dir::Cache::srcpkgcache=srcpkgcache.bin"
     -o "Debug::NoLocking=1"
     -o "APT::Sandbox::User=root"
     -o "Acquire::AllowInsecureRepositories=false"
     -o "Acquire::AllowWeakRepositories=false"
     -o "Acquire::AllowDowngradeToInsecureRepositories=false"
     -o "APT::Get::AllowUnauthenticated=false")
+
+# apt's binary caches of the lists (tens of MB) only speed up the apt runs of
+# one build; the lists themselves stay, to check cached packages against.
+drop_apt_caches() { rm -f "$APT_DIR/cache/pkgcache.bin" "$APT_DIR/cache/srcpkgcache.bin"; }
 
 # Makes the private configuration carry entries of the given types and, unless
 # offline, reads their package lists; fails without apt or when that fails.
@@ -141,16 +149,15 @@ PARSER_TOOLS=(m4 flex bison)
 TOOLS=$TOP/cppbuild/tools
 
 provide_parser_tools() {
-    local missing=() tool
+    local missing=() absent=() tool
     for tool in "${PARSER_TOOLS[@]}"; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
     done
     [ ${#missing[@]} -gt 0 ] || return 0
     for tool in "${missing[@]}"; do
-        if [ ! -f "$TOOLS/.$tool.deb" ] || [ ! -x "$TOOLS/usr/bin/$tool" ]; then
-            unpack_debian_tool "$tool" "${missing[*]}"
-        fi
+        [ -f "$TOOLS/.$tool.deb" ] && [ -x "$TOOLS/usr/bin/$tool" ] || absent+=("$tool")
     done
+    [ ${#absent[@]} = 0 ] || unpack_debian_tools "${missing[*]}" "${absent[@]}"
     export PATH=$PATH:$TOOLS/usr/bin
     # Debian's flex and bison run /usr/bin/m4 and bison reads its skeletons
     # from /usr/share/bison unless told otherwise.
@@ -160,10 +167,11 @@ provide_parser_tools() {
     log "using ${missing[*]} from Debian's packages, unpacked in $TOOLS"
 }
 
-# Fetches (or takes from the cache) the Debian package of a tool, checked
-# against the SHA-256 of the signed package lists, and unpacks it.
-unpack_debian_tool() {
-    local pkg=$1 wanted=$2
+# Fetches (or takes from the cache) the Debian packages of the given tools,
+# checked against the SHA-256 of the signed package lists, and unpacks them.
+unpack_debian_tools() {
+    local wanted=$1
+    shift
     local what="$wanted (needed to build libpcap's filter parser) not found on PATH"
     local install="install them (on Debian: apt-get install $wanted) or put them on PATH, and run again"
     command -v apt-get >/dev/null 2>&1 && command -v apt-cache >/dev/null 2>&1 &&
@@ -175,44 +183,62 @@ unpack_debian_tool() {
     [ -f "$CACHE/$LIBPCAP_ARCHIVE" ] && [ -f "$CACHE/$LIBNIDS_ARCHIVE" ] || types+=(deb-src)
     private_apt_ready "${types[@]}" ||
         die "$what, and reading the package lists of this machine's apt sources failed (see apt's messages above; no network?); run again with the package mirrors reachable, or $install"
-    local record name sha
-    record=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$pkg" 2>/dev/null | awk '
-        /^Filename:/ && name == "" { name = $2; sub(/.*\//, "", name) }
-        /^SHA256:/ && sha == "" { sha = $2 }
-        END { if (name != "" && sha != "") print name, sha }') || true
-    if [ -z "$record" ]; then
-        [ "${JNIDS_OFFLINE:-0}" = 1 ] &&
-            die "$what; with JNIDS_OFFLINE=1 a cached Debian package of $pkg can only be used with the package lists of an earlier online run in $APT_DIR/lists to check it against, and there is none for $pkg; run once without JNIDS_OFFLINE, or $install"
-        die "$what, and this machine's apt sources offer no package '$pkg'; $install"
-    fi
-    read -r name sha <<<"$record"
-    local deb=$CACHE/$name
-    local actual=""
-    [ -f "$deb" ] && actual=$(sha256_of "$deb")
-    if [ "$actual" = "$sha" ]; then
-        log "using the cached $name"
-    else
-        if [ "${JNIDS_OFFLINE:-0}" = 1 ]; then
+    # "package file-name sha256" of each candidate version.
+    local records
+    records=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$@" 2>/dev/null | awk '
+        /^Package:/ { pkg = $2 }
+        /^Filename:/ { name = $2; sub(/.*\//, "", name) }
+        /^SHA256:/ { sha = $2 }
+        /^$/ { if (pkg != "" && !(pkg in seen)) { seen[pkg]; print pkg, name, sha }; pkg = name = sha = "" }
+        END { if (pkg != "" && !(pkg in seen)) print pkg, name, sha }') || true
+    local pkg record name sha deb actual fetch=() names=() shas=()
+    for pkg in "$@"; do
+        record=$(awk -v p="$pkg" '$1 == p && NF == 3 { print $2, $3; exit }' <<<"$records")
+        if [ -z "$record" ]; then
+            [ "${JNIDS_OFFLINE:-0}" = 1 ] &&
+                die "$what; with JNIDS_OFFLINE=1 a cached Debian package of $pkg can only be used with the package lists of an earlier online run in $APT_DIR/lists to check it against, and there is none for $pkg; run once without JNIDS_OFFLINE, or $install"
+            die "$what, and this machine's apt sources offer no package '$pkg'; $install"
+        fi
+        read -r name sha <<<"$record"
+        names+=("$name")
+        shas+=("$sha")
+        deb=$CACHE/$name
+        actual=""
+        [ -f "$deb" ] && actual=$(sha256_of "$deb")
+        if [ "$actual" = "$sha" ]; then
+            log "using the cached $name"
+        elif [ "${JNIDS_OFFLINE:-0}" = 1 ]; then
             [ -n "$actual" ] &&
                 die "$what, and the cached $deb has SHA-256 $actual where Debian's package lists say $sha; delete it and run once without JNIDS_OFFLINE, or $install"
             die "$what, $name (SHA-256 $sha) is not in $CACHE and JNIDS_OFFLINE=1; put it there, or $install"
+        else
+            [ -n "$actual" ] && log "the cached $name does not match Debian's package lists; fetching it again"
+            fetch+=("$pkg")
         fi
-        [ -n "$actual" ] && log "the cached $name does not match Debian's package lists; fetching it again"
-        log "fetching Debian's package $name"
-        local download=$APT_DIR/download-$pkg
+    done
+    if [ ${#fetch[@]} -gt 0 ]; then
+        log "fetching Debian's packages of ${fetch[*]}"
+        local download=$APT_DIR/download-debs got
         rm -rf "$download"
         mkdir -p "$download" "$CACHE"
-        (cd "$download" && apt-get "${APT_OPTS[@]}" -qq download "$pkg" >&2) ||
-            die "$what, and apt-get download $pkg failed (see apt's messages above); $install"
-        local got=("$download"/*.deb)
-        [ ${#got[@]} = 1 ] && [ -f "${got[0]}" ] || die "apt-get download $pkg left no single package in $download"
-        verify "${got[0]}" "$sha"
-        mv "${got[0]}" "$deb"
-        rm -rf "$download"
+        (cd "$download" && apt-get "${APT_OPTS[@]}" -qq download "${fetch[@]}" >&2) ||
+            die "$what, and apt-get download ${fetch[*]} failed (see apt's messages above); $install"
     fi
-    mkdir -p "$TOOLS"
-    dpkg-deb -x "$deb" "$TOOLS" || die "could not unpack $deb into $TOOLS; delete it and run again"
-    echo "$name $sha" >"$TOOLS/.$pkg.deb"
+    local i
+    for i in "${!names[@]}"; do
+        pkg=${*:i+1:1} name=${names[i]} sha=${shas[i]} deb=$CACHE/${names[i]}
+        case " ${fetch[*]} " in
+            *" $pkg "*)
+                got=$(compgen -G "$download/${pkg}_*.deb") && [ "$(wc -l <<<"$got")" = 1 ] ||
+                    die "apt-get download $pkg left no single package in $download"
+                verify "$got" "$sha"
+                mv "$got" "$deb" ;;
+        esac
+        mkdir -p "$TOOLS"
+        dpkg-deb -x "$deb" "$TOOLS" || die "could not unpack $deb into $TOOLS; delete it and run again"
+        echo "$name $sha" >"$TOOLS/.$pkg.deb"
+    done
+    [ ${#fetch[@]} = 0 ] || rm -rf "$download"
 }
 
 # Runs each parser tool once on a tiny input, so that one that cannot run here
@@ -405,6 +431,7 @@ build() {
     build_libpcap
     build_libnids
     build_helpers
+    drop_apt_caches
     log "native libraries are in $OUT"
 }
 
@@ -413,7 +440,9 @@ case ${1:-build} in
         require_tools tar sha256sum
         fetch libpcap "$LIBPCAP_ARCHIVE" "$LIBPCAP_SHA256" "$LIBPCAP_URL" >/dev/null
         fetch libnids "$LIBNIDS_ARCHIVE" "$LIBNIDS_SHA256" "$LIBNIDS_URL" >/dev/null
-        log "verified archives are in $CACHE"
+        provide_parser_tools
+        drop_apt_caches
+        log "verified archives (and packages of missing parser tools) are in $CACHE"
         ;;
     build) build ;;
     clean) rm -rf "$TOP/cppbuild" ;;
