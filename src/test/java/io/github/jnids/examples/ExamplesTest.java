@@ -435,7 +435,8 @@ class ExamplesTest {
     private static Run jshell(Program program, Path dir, String capture) {
         Path jshell = JAVA_HOME.resolve("bin").resolve("jshell");
         assumeTrue(Files.isExecutable(jshell), () -> "no jshell in " + JAVA_HOME);
-        return exec(dir, List.of(jshell.toString(), "-R-Dpcap=" + capture, "--class-path", classPath(),
+        return exec(dir, List.of(jshell.toString(), "-R-Dpcap=" + capture, "-R--enable-native-access=ALL-UNNAMED",
+                "--class-path", classPath(),
                 EXAMPLES.resolve(program.jshFile).toString()));
     }
 
