@@ -110,8 +110,8 @@ public final class Main implements Callable<Integer> {
                     + "network card fills them in after the capture point. auto (the default) verifies "
                     + "them but keeps the packets that show offloading: a wrong TCP/UDP checksum whose "
                     + "field holds the sum of the pseudo header (what the stack leaves for the card; the "
-                    + "IP header checksum right or 0), and every packet of a sender when at least 75% of "
-                    + "its first packets (3 or more, up to 64 examined; the first 2000 packets of a file "
+                    + "IP header checksum right or 0), and every packet of a sender when at least 75%% of "
+                    + "its first packets (8 or more, up to 64 examined; the first 2000 packets of a file "
                     + "are looked at before any is reassembled) had wrong checksums. Other damaged "
                     + "packets are still dropped. on verifies every checksum, as libnids does; off "
                     + "verifies none.")
