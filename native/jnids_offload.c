@@ -28,6 +28,10 @@ struct jnids_offload {
     struct nids_chksum_ctl one;     /* the list that exempts the current packet's sender */
     int one_registered;
     int64_t packets, tcp_packets, offloaded, signature, untracked;
+    /* Packets the look-ahead read, and packets seen since: the first ones were
+     * examined already and are not counted twice. (With a BPF filter the
+     * capture loop sees fewer packets, so some go unexamined: harmless.) */
+    int64_t ahead, seen;
     int tracked;
     struct sender hosts[JNIDS_OFFLOAD_HOSTS];
 };
@@ -254,6 +258,7 @@ void jnids_offload_begin(struct jnids_offload *o, int dlt, const char *filename)
 {
     o->dlt = dlt;
     o->packets = o->tcp_packets = o->offloaded = o->signature = o->untracked = 0;
+    o->ahead = o->seen = 0;
     o->tracked = 0;
     memset(o->hosts, 0, sizeof o->hosts);
     if (o->mode == JNIDS_CHECKSUMS_OFF) {
@@ -271,7 +276,7 @@ void jnids_offload_begin(struct jnids_offload *o, int dlt, const char *filename)
     int ahead_dlt = pcap_datalink(p);
     struct pcap_pkthdr *hdr;
     const u_char *data;
-    for (int n = 0; n < JNIDS_OFFLOAD_LOOKAHEAD && pcap_next_ex(p, &hdr, &data) == 1; n++) {
+    for (; o->ahead < JNIDS_OFFLOAD_LOOKAHEAD && pcap_next_ex(p, &hdr, &data) == 1; o->ahead++) {
         struct look k;
         if (!inspect(ahead_dlt, hdr, data, &k) || !k.l4)
             continue;
@@ -285,6 +290,7 @@ void jnids_offload_packet(struct jnids_offload *o, const struct pcap_pkthdr *hdr
 {
     struct look k;
     int exempt = 0;
+    o->seen++;
     if (inspect(o->dlt, hdr, data, &k)) {
         if (k.proto == IPPROTO_TCP)
             o->tcp_packets++;
@@ -304,7 +310,8 @@ void jnids_offload_packet(struct jnids_offload *o, const struct pcap_pkthdr *hdr
             right = l4_right(&k);
             signed_bad = !right;
         }
-        examine(s, &k, &right);
+        if (o->seen > o->ahead)
+            examine(s, &k, &right);
         int sender_exempt = s && s->exempt;
         if (k.l4 && (signed_bad || sender_exempt)) {
             if (right < 0)

@@ -55,7 +55,7 @@ enum {
 
 /* The rule's constants (see above). */
 enum {
-    JNIDS_OFFLOAD_MIN_PACKETS = 3,
+    JNIDS_OFFLOAD_MIN_PACKETS = 8,
     JNIDS_OFFLOAD_SHARE_PERCENT = 75,
     JNIDS_OFFLOAD_EXAMINED = 64,
     JNIDS_OFFLOAD_LOOKAHEAD = 2000,

@@ -13,7 +13,7 @@ import java.util.List;
  * lost. In mode {@code "auto"} jnids keeps them: a packet whose wrong checksum
  * field holds the sum of its pseudo header (what an offloading stack leaves
  * for the card) is kept, and so is every packet of a sender when at least
- * 75% of its first packets (3 or more, of up to 64 examined) had wrong
+ * 75% of its first packets (8 or more, of up to 64 examined) had wrong
  * checksums. Other packets with wrong checksums are still dropped.
  *
  * <pre>{@code

@@ -19,7 +19,7 @@ import io.github.jnids.testing.TcpConversation;
 class ParamsTest extends NidsTestBase {
     private static final long T0 = 1_700_000_000_000_000L;
     private static final List<String> FIXED = List.of("device", "filename", "pcap_filter", "n_tcp_streams",
-            "n_hosts", "dev_addon", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc");
+            "n_hosts", "dev_addon", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc", "checksums");
 
     @Test
     void libnidsDefaults() {
@@ -29,6 +29,7 @@ class ParamsTest extends NidsTestBase {
         assertNull(d.get("filename"));
         assertNull(d.get("pcap_filter"));
         assertNull(d.get("ip_filter"));
+        assertNull(d.get("checksums"), "jnids' own parameter: libnids' checks by default");
         assertEquals(1040, d.get("n_tcp_streams"));
         assertEquals(256, d.get("n_hosts"));
         assertEquals(168, d.get("sk_buff_size"));
@@ -53,7 +54,8 @@ class ParamsTest extends NidsTestBase {
                 {"n_tcp_streams", 77}, {"n_hosts", 12}, {"sk_buff_size", 200}, {"dev_addon", 16},
                 {"syslog_level", 3}, {"scan_num_hosts", 0}, {"scan_num_ports", 4}, {"scan_delay", 100},
                 {"promisc", 0}, {"one_loop_less", 1}, {"pcap_timeout", 50}, {"tcp_workarounds", 1},
-                {"tcp_flow_timeout", 60}, {"multiproc", 0}, {"queue_limit", 10}, {"ip_filter", filter}};
+                {"tcp_flow_timeout", 60}, {"multiproc", 0}, {"queue_limit", 10}, {"ip_filter", filter},
+                {"checksums", "auto"}};
         assertEquals(PARAM_NAMES.length, cases.length);
         for (Object[] c : cases) {
             String name = (String) c[0];
@@ -106,7 +108,8 @@ class ParamsTest extends NidsTestBase {
         open(file);
         for (String name : FIXED) {
             Object value = Nids.param(name);
-            Object other = name.equals("multiproc") ? 0 : value instanceof Integer i ? i + 1 : "x";
+            Object other = name.equals("multiproc") ? 0 : name.equals("checksums") ? "on"
+                    : value instanceof Integer i ? i + 1 : "x";
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Nids.param(name, other), name);
             assertTrue(e.getMessage().contains(name) && e.getMessage().contains("exit()"), e.getMessage());
             assertEquals(value, Nids.param(name), name);

@@ -89,6 +89,6 @@ final class ChecksumSummary {
         if (senders.isEmpty()) return "their senders";
         String first = senders.get(0).address();
         int more = senders.size() - 1;
-        return more == 0 ? first : first + " and " + more + (more == 1 ? " more" : " more hosts");
+        return more == 0 ? first : first + " and " + more + (more == 1 ? " more host" : " more hosts");
     }
 }

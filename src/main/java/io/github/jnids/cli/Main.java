@@ -110,11 +110,12 @@ public final class Main implements Callable<Integer> {
                     + "network card fills them in after the capture point. auto (the default) verifies "
                     + "them but keeps the packets that show offloading: a wrong TCP/UDP checksum whose "
                     + "field holds the sum of the pseudo header (what the stack leaves for the card; the "
-                    + "IP header checksum right or 0), and every packet of a sender when at least 75% of "
-                    + "its first packets (3 or more, up to 64 examined; the first 2000 packets of a file "
+                    + "IP header checksum right or 0), and every packet of a sender when at least 75%% of "
+                    + "its first packets (8 or more, up to 64 examined; the first 2000 packets of a file "
                     + "are looked at before any is reassembled) had wrong checksums. Other damaged "
                     + "packets are still dropped. on verifies every checksum, as libnids does; off "
-                    + "verifies none.")
+                    + "verifies none. The summary on a terminal and the --json capture record say what "
+                    + "each capture ended up in and which hosts offloaded.")
     String checksum = "auto";
 
     @Option(names = "--no-checksum", order = 4, description = "The same as --checksum off.")
@@ -132,7 +133,9 @@ public final class Main implements Callable<Integer> {
             description = "Print one JSON object per line instead: for each stream type=tcp, src, "
                     + "sport, dst, dport, state (close|reset|timeout|open), bytes_cts, bytes_stc, "
                     + "first_ts, last_ts (packet times, seconds since the epoch), capture; "
-                    + "file_cts/file_stc with --dump.")
+                    + "file_cts/file_stc with --dump. Each capture ends with a record type=capture: "
+                    + "streams, checksum_mode, checksums (verified|offload|unverified), tcp_packets, "
+                    + "invalid_packets, offloaded_packets, offload_senders.")
     boolean json;
 
     @Option(names = "--udp", order = 7, description = "Also report each UDP datagram, one line each: "

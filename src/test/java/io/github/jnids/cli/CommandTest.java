@@ -49,6 +49,14 @@ class CommandTest {
         assertEquals("", r.err(), () -> "nothing on stderr (no progress when it is not a terminal)\n" + r);
     }
 
+    /** Success, and on stderr only the one-line explanation of a capture that gave no stream. */
+    static void assertSuccessExplained(Result r, String capture) {
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(1, r.errLines().size(), () -> "one line on stderr\n" + r);
+        assertTrue(r.err().startsWith("jnids: " + capture + " has "), r::toString);
+        assertTrue(r.err().contains(" but no stream"), r::toString);
+    }
+
     /** Exit status and a single line on stderr starting with "jnids: ", nothing on stdout. */
     static String assertFails(int exit, Result r) {
         assertEquals(exit, r.exit(), r::toString);
@@ -132,7 +140,7 @@ class CommandTest {
         Path scan = Captures.portScan(dir.resolve("scan.pcap"));
         Path other = Captures.manyOpen(dir.resolve("two.pcap"), 2);
         Result r = Jnids.run(other.toString(), "-r", three.toString(), scan.toString(), "-r", other.toString());
-        assertSuccess(r);
+        assertSuccessExplained(r, scan.toString());
         String a = "[+] 10.1.0.1:20000 - 10.1.0.2:80 (CTS: 1B | STC: 0B) [open]";
         String b = "[+] 10.1.0.1:20001 - 10.1.0.2:80 (CTS: 1B | STC: 0B) [open]";
         // Each file's open streams are reported when its session ends, before the next file.
@@ -181,24 +189,76 @@ class CommandTest {
     }
 
     @Test
-    void noChecksumKeepsPacketsWithOffloadedChecksums() throws IOException {
+    void checksumModesOnOffloadedChecksums() throws IOException {
+        // Every TCP checksum wrong, no signature: the share rule exempts the two senders with
+        // enough packets (10.0.0.1, 10.0.0.2); 10.0.0.3 sent 4, too few to judge, so its SYN is dropped.
         Path cap = Captures.breakTcpChecksums(Captures.threeStreams(dir.resolve("offloaded.pcap")));
-        Result verified = Jnids.run(cap.toString());
-        assertSuccess(verified);
+        Result verified = Jnids.run("--checksum", "on", cap.toString());
+        assertSuccessExplained(verified, cap.toString());
         assertEquals(List.of(), verified.lines(), "libnids drops segments with wrong checksums");
-        Result r = Jnids.run("--no-checksum", cap.toString());
-        assertSuccess(r);
-        assertEquals(List.of(Captures.CLOSED, Captures.RESET, Captures.OPEN), r.lines());
+        Result auto = Jnids.run(cap.toString());
+        assertSuccess(auto);
+        assertEquals(List.of(Captures.CLOSED, Captures.RESET), auto.lines());
+        for (String[] off : List.of(new String[] {"--no-checksum"}, new String[] {"--checksum", "off"},
+                new String[] {"--no-checksum", "--checksum", "off"})) {
+            List<String> args = new java.util.ArrayList<>(List.of(off));
+            args.add(cap.toString());
+            Result r = Jnids.run(args.toArray(String[]::new));
+            assertSuccess(r);
+            assertEquals(List.of(Captures.CLOSED, Captures.RESET, Captures.OPEN), r.lines());
+        }
     }
 
     @Test
-    void noChecksumOnASharedCaptureTakenOnTheSendingHost() {
-        Path cap = sharedCapture("http-session.pcap");
-        assertEquals(List.of(), Jnids.run(cap.toString()).lines());
-        Result r = Jnids.run("--no-checksum", cap.toString());
-        assertSuccess(r);
-        assertFalse(r.lines().isEmpty(), r::toString);
-        r.lines().forEach(l -> assertTrue(LINE.matcher(l).matches(), l));
+    void checksumModeIsChecked() {
+        assertTrue(assertFails(2, Jnids.run("--checksum", "maybe", "x.pcap")).contains("--checksum"));
+        assertTrue(assertFails(2, Jnids.run("--no-checksum", "--checksum", "on", "x.pcap")).contains("--no-checksum"));
+    }
+
+    /** The public captures taken on a sending host: by default, exactly what --no-checksum shows. */
+    @Test
+    void sharedCapturesTakenOnTheSendingHost() {
+        for (String name : List.of("http-session.pcap", "connection-to-google.pcapng", "socks5-telnet.pcapng",
+                "telnet.pcap")) {
+            Path cap = sharedCapture(name);
+            Result off = Jnids.run("--no-checksum", cap.toString());
+            assertSuccess(off);
+            assertFalse(off.lines().isEmpty(), off::toString);
+            off.lines().forEach(l -> assertTrue(LINE.matcher(l).matches(), l));
+            Result auto = Jnids.run(cap.toString());
+            assertSuccess(auto);
+            assertEquals(off.lines(), auto.lines(), name);
+            Result on = Jnids.run("--checksum", "on", cap.toString());
+            assertEquals(List.of(), on.lines(), name);
+            assertSuccessExplained(on, cap.toString());
+            assertTrue(on.err().contains("offloaded by ") && on.err().endsWith("use --checksum auto\n"), on::toString);
+            // The JSON record says which mode the capture ended up in, and who offloaded.
+            List<JsonObject> records = Jnids.run("--json", cap.toString()).lines().stream()
+                    .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+            JsonObject last = records.get(records.size() - 1);
+            assertEquals("capture", last.get("type").getAsString());
+            assertEquals("offload", last.get("checksums").getAsString(), last::toString);
+            assertTrue(last.get("offloaded_packets").getAsLong() > 0, last::toString);
+            assertTrue(last.getAsJsonArray("offload_senders").get(0).getAsJsonObject().get("share_rule").getAsBoolean(),
+                    last::toString);
+        }
+        JsonObject session = Jnids.run("--json", sharedCapture("http-session.pcap").toString()).lines().stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).reduce((a, b) -> b).orElseThrow();
+        assertEquals("10.0.2.15", session.getAsJsonArray("offload_senders").get(0).getAsJsonObject()
+                .get("host").getAsString(), session::toString);
+        assertEquals(263, session.get("offloaded_packets").getAsLong(), session::toString);
+    }
+
+    @Test
+    void explainsACaptureWithoutStreamsEvenInAPipe() throws IOException {
+        Path cap = Captures.breakTcpChecksums(Captures.threeStreams(dir.resolve("offloaded.pcap")));
+        Result r = Jnids.run("--checksum", "on", "--json", cap.toString());
+        assertSuccessExplained(r, cap.toString());
+        assertTrue(r.err().contains("no stream: 21 of them have checksums offloaded by 10.0.0.1 and 1 more host")
+                && r.err().endsWith("use --checksum auto\n"), r::toString);
+        Result off = Jnids.run("--checksum", "off", Captures.portScan(dir.resolve("scan.pcap")).toString());
+        assertSuccessExplained(off, dir.resolve("scan.pcap").toString());
+        assertTrue(off.err().contains("whose handshake"), off::toString);
     }
 
     @Test
@@ -228,15 +288,16 @@ class CommandTest {
     void scanReportsPortScans() throws IOException {
         Path cap = Captures.portScan(dir.resolve("scan.pcap"));
         Result quiet = Jnids.run(cap.toString());
-        assertSuccess(quiet);
+        assertSuccessExplained(quiet, cap.toString());
+        assertTrue(quiet.err().contains("11 TCP packets but no stream whose handshake"), quiet::toString);
         assertEquals(List.of(), quiet.lines());
         Result r = Jnids.run("--scan", cap.toString());
-        assertSuccess(r);
+        assertSuccessExplained(r, cap.toString());
         assertEquals(1, r.lines().size(), r::toString);
         String line = r.lines().get(0);
         assertTrue(line.startsWith("[!] port scan from 10.6.6.6: 11 probes (10.0.0.2:1000 10.0.0.2:1001"), line);
         Result json = Jnids.run("--scan", "--json", cap.toString());
-        assertSuccess(json);
+        assertSuccessExplained(json, cap.toString());
         JsonObject o = JsonParser.parseString(json.lines().get(0)).getAsJsonObject();
         assertEquals("scan", o.get("type").getAsString());
         assertEquals("10.6.6.6", o.get("src").getAsString());
@@ -253,10 +314,11 @@ class CommandTest {
                 io.github.jnids.testing.Packets.ipv4("10.7.7.7", "10.0.0.2", 6, new byte[8])));
         Path cap = w.write(dir.resolve("short.pcap"));
         Result quiet = Jnids.run(cap.toString());
-        assertSuccess(quiet);
+        assertSuccessExplained(quiet, cap.toString());
+        assertTrue(quiet.err().contains("libnids dropped 1 packet as invalid"), quiet::toString);
         assertEquals(List.of(), quiet.lines());
         Result r = Jnids.run("--scan", cap.toString());
-        assertSuccess(r);
+        assertSuccessExplained(r, cap.toString());
         assertEquals(1, r.lines().size(), r::toString);
         assertTrue(r.lines().get(0).startsWith("[!] TCP: "), r::toString);
         assertTrue(r.lines().get(0).contains("10.7.7.7"), r::toString);
@@ -270,7 +332,16 @@ class CommandTest {
         Result r = Jnids.run("--json", cap.toString());
         assertSuccess(r);
         List<JsonObject> objects = r.lines().stream().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
-        assertEquals(3, objects.size());
+        assertEquals(4, objects.size());
+        // The capture's own record comes last.
+        JsonObject capture = objects.get(3);
+        assertEquals("capture", capture.get("type").getAsString());
+        assertEquals(cap.toString(), capture.get("capture").getAsString());
+        assertEquals(3, capture.get("streams").getAsLong());
+        assertEquals("auto", capture.get("checksum_mode").getAsString());
+        assertEquals("verified", capture.get("checksums").getAsString());
+        assertEquals(0, capture.get("offloaded_packets").getAsLong());
+        assertEquals(0, capture.getAsJsonArray("offload_senders").size());
         JsonObject closed = objects.get(0);
         assertEquals("tcp", closed.get("type").getAsString());
         assertEquals("10.0.0.1", closed.get("src").getAsString());
@@ -301,6 +372,7 @@ class CommandTest {
         List<String> rebuilt = new ArrayList<>();
         for (String l : r.lines()) {
             JsonObject o = JsonParser.parseString(l).getAsJsonObject();
+            if (o.get("type").getAsString().equals("capture")) continue;
             String state = o.get("state").getAsString();
             assertTrue(Set.of("close", "reset", "timeout", "open").contains(state), l);
             double first = o.get("first_ts").getAsDouble();
@@ -424,11 +496,12 @@ class CommandTest {
         Result r = Jnids.run("--help");
         assertSuccess(r);
         assertTrue(r.out().startsWith("Usage: jnids "), r::toString);
-        for (String option : List.of("-r", "-i", "-f", "--no-checksum", "--dump", "--json", "--udp", "--scan",
+        for (String option : List.of("-r", "-i", "-f", "--checksum", "--no-checksum", "--dump", "--json", "--udp", "--scan",
                 "--version", "--help")) {
             assertTrue(r.out().contains(option), option);
         }
-        assertTrue(r.out().contains("offloading"), "--help explains why --no-checksum exists");
+        assertTrue(r.out().contains("offloading"), "--help explains why --checksum exists");
+        assertTrue(r.out().contains("pseudo header") && r.out().contains("75%"), "--help states the rule");
         assertEquals(r.out(), Jnids.run("-h").out());
     }
 

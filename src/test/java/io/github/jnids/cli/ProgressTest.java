@@ -49,14 +49,19 @@ class ProgressTest {
     }
 
     @Test
-    void hintsAtNoChecksumWhenNoStreamSurvives() throws IOException {
+    void summarySaysHowChecksumsWereTreated() throws IOException {
         Path cap = Captures.breakTcpChecksums(Captures.threeStreams(dir.resolve("offloaded.pcap")));
-        Result r = onTerminal(cap.toString());
-        assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("try --no-checksum"), r::toString);
-        Result fixed = onTerminal("--no-checksum", cap.toString());
-        assertFalse(fixed.out().contains("try --no-checksum"), fixed::toString);
-        assertTrue(fixed.out().contains("3 streams"), fixed::toString);
+        Result on = onTerminal("--checksum", "on", cap.toString());
+        assertEquals(0, on.exit(), on::toString);
+        assertTrue(on.out().contains("0 streams; checksums verified; 21 offloaded by 10.0.0.1 and 1 more host dropped"),
+                on::toString);
+        assertTrue(on.out().contains("but no stream: 21 of them have checksums offloaded"), on::toString);
+        Result auto = onTerminal(cap.toString());
+        assertTrue(auto.out().contains("2 streams; checksums offloaded by 10.0.0.1 and 1 more host: 21 packets kept "
+                + "unverified"), auto::toString);
+        assertFalse(auto.out().contains("but no stream"), auto::toString);
+        Result off = onTerminal("--no-checksum", cap.toString());
+        assertTrue(off.out().contains("3 streams; checksums not verified"), off::toString);
     }
 
     @Test
