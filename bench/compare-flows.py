@@ -7,7 +7,11 @@ Both name a direction's file A.a-B.b (addresses zero-padded, tcpflow's
 naming). A later connection on the same 4-tuple is B.b-1, -2, ... in jnids and
 B.bc1, c2, ... in tcpflow (its default template %A.%a-%B.%b%V%v%C%c); the two
 are matched as the same file. Prints a summary; exits with status 1 when a file
-both wrote differs.
+both wrote differs, other than jnids' file being a prefix of tcpflow's: libnids
+stops a direction at a hole it will not fill (a segment it dropped, e.g. one
+beyond the receiver's last advertised window when the capture shows packets
+out of order, as captures on lo do), where tcpflow writes every segment at
+its sequence offset and leaves holes as zeros.
 """
 import os
 import re
@@ -61,18 +65,25 @@ def main():
     only_j = sorted(set(j) - set(t))
     only_t = sorted(set(t) - set(j))
     differ = []
+    prefix = []
     same_bytes = 0
     for key in common:
         a = os.path.join(jdir, j[key])
         b = os.path.join(tdir, t[key])
         d = first_difference(a, b)
+        sj, st = os.path.getsize(a), os.path.getsize(b)
         if d is None:
-            same_bytes += os.path.getsize(a)
+            same_bytes += sj
+        elif d == sj and st > sj:
+            prefix.append((j[key], sj, st, d))
         else:
-            differ.append((j[key], os.path.getsize(a), os.path.getsize(b), d))
+            differ.append((j[key], sj, st, d))
 
-    print("flow files: jnids %d, tcpflow %d, both %d; identical %d (%d bytes), different %d"
-          % (len(j), len(t), len(common), len(common) - len(differ), same_bytes, len(differ)))
+    print("flow files: jnids %d, tcpflow %d, both %d; identical %d (%d bytes), jnids' a prefix of tcpflow's %d, "
+          "different %d" % (len(j), len(t), len(common), len(common) - len(differ) - len(prefix), same_bytes,
+                            len(prefix), len(differ)))
+    for name, sj, st, d in prefix[:20]:
+        print("  PREFIX %s: jnids %d bytes, tcpflow %d bytes (libnids stopped at a hole)" % (name, sj, st))
     for name, sj, st, d in differ[:20]:
         print("  DIFFERENT %s: jnids %d bytes, tcpflow %d bytes, first difference at byte %d" % (name, sj, st, d))
 

@@ -109,8 +109,9 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                 flow.cts += toServer;
                 flow.stc += toClient;
                 if (dumper != null) {
-                    if (toServer > 0) dumper.write(flow.ctsSink, newBytes(server, toServer));
-                    if (toClient > 0) dumper.write(flow.stcSink, newBytes(client, toClient));
+                    // The new bytes are the last ones of libnids' buffer.
+                    if (toServer > 0) dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
+                    if (toClient > 0) dumper.write(flow.stcSink, client.dataBuffer(), toClient);
                 }
                 // No discard(): libnids then drops what was delivered, keeping only new bytes.
             }
@@ -167,13 +168,6 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         } finally {
             open.clear();
         }
-    }
-
-    /** The last {@code n} bytes of the half stream's buffer: the ones that just arrived. */
-    private static ByteBuffer newBytes(HalfStream half, int n) {
-        ByteBuffer b = half.dataBuffer().duplicate();
-        b.position(Math.max(0, b.limit() - n));
-        return b;
     }
 
     static String stateName(int state) {
