@@ -23,7 +23,10 @@ import java.nio.ByteBuffer;
  * as it ends; reports UDP datagrams and warnings when asked.
  */
 final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Made on first use: Gson's setup loads about a hundred classes, which a run without --json never needs. */
+    private static final class Json {
+        static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    }
 
     private final Output out;
     private final boolean json;
@@ -197,7 +200,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
             if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
             if (source != null) o.addProperty("capture", source);
-            out.line(GSON.toJson(o));
+            out.line(Json.GSON.toJson(o));
         } else {
             String mark = state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]";
             out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
@@ -220,7 +223,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             o.addProperty("bytes", payload.remaining());
             o.addProperty("ts", seconds(ts));
             if (source != null) o.addProperty("capture", source);
-            out.line(GSON.toJson(o));
+            out.line(Json.GSON.toJson(o));
         } else {
             out.line("[udp] " + addr.src() + ":" + addr.sport() + " - " + addr.dst() + ":" + addr.dport()
                     + " (" + payload.remaining() + "B)");
@@ -254,7 +257,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             }
             o.addProperty("ts", seconds(Nids.getPktTs()));
             if (source != null) o.addProperty("capture", source);
-            out.line(GSON.toJson(o));
+            out.line(Json.GSON.toJson(o));
         } else if (w.kind() == NidsWarning.Kind.SCAN) {
             out.line("[!] port scan from " + w.src() + ": " + w.probes().size() + " probes"
                     + probeList(w));
