@@ -8,10 +8,9 @@ naming). A later connection on the same 4-tuple is B.b-1, -2, ... in jnids and
 B.bc1, c2, ... in tcpflow (its default template %A.%a-%B.%b%V%v%C%c); the two
 are matched as the same file. Prints a summary; exits with status 1 when a file
 both wrote differs, other than jnids' file being a prefix of tcpflow's: libnids
-stops a direction at a hole it will not fill (a segment it dropped, e.g. one
-beyond the receiver's last advertised window when the capture shows packets
-out of order, as captures on lo do), where tcpflow writes every segment at
-its sequence offset and leaves holes as zeros.
+delivers nothing more of a direction once it is missing a segment it will not
+get (one it dropped, or one the capture lacks), where tcpflow writes every
+segment at its sequence offset and leaves holes as zeros.
 """
 import os
 import re
@@ -83,7 +82,7 @@ def main():
           "different %d" % (len(j), len(t), len(common), len(common) - len(differ) - len(prefix), same_bytes,
                             len(prefix), len(differ)))
     for name, sj, st, d in prefix[:20]:
-        print("  PREFIX %s: jnids %d bytes, tcpflow %d bytes (libnids stopped at a hole)" % (name, sj, st))
+        print("  PREFIX %s: jnids %d bytes, tcpflow %d bytes (libnids delivered no further bytes)" % (name, sj, st))
     for name, sj, st, d in differ[:20]:
         print("  DIFFERENT %s: jnids %d bytes, tcpflow %d bytes, first difference at byte %d" % (name, sj, st, d))
 
