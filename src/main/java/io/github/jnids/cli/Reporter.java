@@ -23,7 +23,10 @@ import java.nio.ByteBuffer;
  * as it ends; reports UDP datagrams and warnings when asked.
  */
 final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Made on first use: Gson's setup loads about a hundred classes, which a run without --json never needs. */
+    private static final class Json {
+        static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    }
 
     private final Output out;
     private final boolean json;
@@ -110,8 +113,9 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                 flow.cts += toServer;
                 flow.stc += toClient;
                 if (dumper != null) {
-                    if (toServer > 0) dumper.write(flow.ctsSink, newBytes(server, toServer));
-                    if (toClient > 0) dumper.write(flow.stcSink, newBytes(client, toClient));
+                    // The new bytes are the last ones of libnids' buffer.
+                    if (toServer > 0) dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
+                    if (toClient > 0) dumper.write(flow.stcSink, client.dataBuffer(), toClient);
                 }
                 // No discard(): libnids then drops what was delivered, keeping only new bytes.
             }
@@ -170,13 +174,6 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         }
     }
 
-    /** The last {@code n} bytes of the half stream's buffer: the ones that just arrived. */
-    private static ByteBuffer newBytes(HalfStream half, int n) {
-        ByteBuffer b = half.dataBuffer().duplicate();
-        b.position(Math.max(0, b.limit() - n));
-        return b;
-    }
-
     static String stateName(int state) {
         return switch (state) {
             case Nids.NIDS_CLOSE -> "close";
@@ -204,7 +201,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
             if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
             if (source != null) o.addProperty("capture", source);
-            out.line(GSON.toJson(o));
+            out.line(Json.GSON.toJson(o));
         } else {
             String mark = state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]";
             out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
@@ -227,7 +224,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             o.addProperty("bytes", payload.remaining());
             o.addProperty("ts", seconds(ts));
             if (source != null) o.addProperty("capture", source);
-            out.line(GSON.toJson(o));
+            out.line(Json.GSON.toJson(o));
         } else {
             out.line("[udp] " + addr.src() + ":" + addr.sport() + " - " + addr.dst() + ":" + addr.dport()
                     + " (" + payload.remaining() + "B)");
@@ -278,7 +275,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             }
             o.addProperty("ts", seconds(Nids.getPktTs()));
             if (source != null) o.addProperty("capture", source);
-            out.line(GSON.toJson(o));
+            out.line(Json.GSON.toJson(o));
         } else if (w.kind() == NidsWarning.Kind.SCAN) {
             out.line("[!] port scan from " + w.src() + ": " + w.probes().size() + " probes"
                     + probeList(w));
