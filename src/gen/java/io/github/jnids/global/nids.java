@@ -261,6 +261,49 @@ public static class nids_chksum_ctl extends Pointer {
 }
 public static native void nids_register_chksum_ctl(nids_chksum_ctl arg0, int arg1);
 
+/*
+ * Engines. An engine holds all of libnids' state: parameters, the callback
+ * lists, the TCP stream table, IP fragment queues, scan records, the pcap
+ * handle. Every function and public variable of libnids acts on the engine
+ * current on the calling thread; a thread that never selected one uses the
+ * process-wide default engine, so single-instance programs need no change.
+ * Engines on different threads share no mutable state; callbacks run with
+ * their own engine current.
+ */
+@Opaque public static class nids_engine extends Pointer {
+    /** Empty constructor. Calls {@code super((Pointer)null)}. */
+    public nids_engine() { super((Pointer)null); }
+    /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
+    public nids_engine(Pointer p) { super(p); }
+}
+/* A fresh engine, its nids_params at libnids' defaults; NULL if out of memory. */
+public static native nids_engine nids_engine_new();
+/* nids_exit()s the engine if it is open and frees it with everything it holds.
+   It must not be current on any thread; NULL is ignored. */
+public static native void nids_engine_free(nids_engine arg0);
+/* Makes an engine current on the calling thread and returns the previous one;
+   NULL stands for the default engine, both as argument and as result. */
+public static native nids_engine nids_engine_use(nids_engine arg0);
+/* The engine current on the calling thread, NULL for the default engine. */
+public static native nids_engine nids_engine_current();
+
+/* The current engine's public variables, through which the names below reach it. */
+public static native nids_prm nids_current_params();
+public static native @Cast("nids_errbuf_t*") BytePointer nids_current_errbuf();
+public static native @Cast("pcap_pkthdr**") PointerPointer nids_current_last_pcap_header();
+public static native @Cast("u_char**") PointerPointer nids_current_last_pcap_data();
+public static native @Cast("u_int*") IntPointer nids_current_linkoffset();
+public static native @Cast("tcp_timeout**") PointerPointer nids_current_tcp_timeouts();
+
+/* The names above reach the current engine's variables: inside libnids
+   through engine.h, elsewhere through nids_current.h (a header of its own,
+   so that binding generators reading this one see the variables). */
+// # ifdef NIDS_BUILDING_LIBNIDS
+// #  include "engine.h"
+// # else
+// #  include "nids_current.h"
+// # endif
+
 // # ifdef __cplusplus
 // # endif
 
