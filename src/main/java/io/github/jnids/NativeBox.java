@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.LongPointer;
 
 /**
- * A mailbox of 64-bit slots in static native memory, which jnids' C layer
+ * A mailbox of 64-bit slots in a session's native memory, which jnids' C layer
  * fills before it hands a callback to Java and reads back after it. Slots are
  * read and written through one direct ByteBuffer in native order, mapped once:
  * the JIT compiles each access to a bounds check and a plain load or store.

@@ -11,17 +11,22 @@ import org.bytedeco.javacpp.LongPointer;
 import io.github.jnids.global.nids;
 
 /**
- * The native checksum-offload detector (native/jnids_offload.h) of parameter
- * {@code checksums}: made for each session that asks for one, kept after it
- * ends so that its report stays readable, freed when the next session starts.
+ * The native checksum-offload detector (native/jnids_offload.h) of a session's
+ * parameter {@code checksums}: made each time the session opens a capture with
+ * the parameter set, kept after the capture ends so that its report stays
+ * readable. The native session owns it (and the checksum-control list it
+ * applies) and frees it when the next capture opens or the session is freed.
  */
 final class OffloadDetector {
     static final List<String> MODES = List.of("on", "auto", "off");
 
+    private final nids.jnids_session session;
     private String mode;
     private nids.jnids_offload detector;
-    private nids.nids_chksum_ctl rules;
-    private int nrules;
+
+    OffloadDetector(nids.jnids_session session) {
+        this.session = session;
+    }
 
     String mode() {
         return mode;
@@ -36,36 +41,29 @@ final class OffloadDetector {
         mode = m;
     }
 
-    /** The user's checksum-control list changed (libnids has it already). */
-    void rules(nids.nids_chksum_ctl table, int n) {
-        rules = table;
-        nrules = n;
-        if (detector != null) jnids_offload_rules(detector, table, n);
-    }
-
-    /** Before a session opens: a fresh detector for it, or none. */
+    /** Before a capture opens: a fresh detector for it, or none. */
     void prepare() {
-        jnids_set_offload(null);
-        if (detector != null) {
-            jnids_offload_free(detector);
-            detector = null;
+        detector = null;
+        if (mode == null) {
+            jnids_set_offload(session, null);
+            return;
         }
-        if (mode == null) return;
         int code = switch (mode) {
             case "on" -> JNIDS_CHECKSUMS_ON;
             case "off" -> JNIDS_CHECKSUMS_OFF;
             default -> JNIDS_CHECKSUMS_AUTO;
         };
-        detector = jnids_offload_new(code);
-        if (detector == null || detector.isNull()) {
-            detector = null;
-            throw new NidsException("cannot allocate the checksum-offload detector: out of memory");
+        nids.jnids_offload made = jnids_offload_new(code);
+        if (made == null || made.isNull()) {
+            jnids_set_offload(session, null);
+            throw new NidsException(NidsException.Reason.OUT_OF_MEMORY,
+                    "cannot allocate the checksum-offload detector: out of memory");
         }
-        jnids_offload_rules(detector, rules, nrules);
-        jnids_set_offload(detector);
+        jnids_set_offload(session, made);
+        detector = made;
     }
 
-    /** The report of the current or last session, or null when it had no detector. */
+    /** The report of the current or last capture, or null when it had no detector. */
     ChecksumReport report() {
         if (detector == null) return null;
         long[] s = new long[JNIDS_OFFLOAD_SUMMARY_SLOTS];
