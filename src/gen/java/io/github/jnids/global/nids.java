@@ -617,6 +617,17 @@ public static native int jnids_open(jnids_session s);
 public static native void jnids_close(jnids_session s);
 public static native int jnids_is_open(jnids_session s);
 public static native int jnids_linktype(jnids_session s);
+/* Gives the session a checksum-offload detector (jnids_offload.h), which it
+ * owns from then on (the previous one is freed), or NULL for libnids' own
+ * checks; set while the session is not open. */
+@Opaque public static class jnids_offload extends Pointer {
+    /** Empty constructor. Calls {@code super((Pointer)null)}. */
+    public jnids_offload() { super((Pointer)null); }
+    /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
+    public jnids_offload(Pointer p) { super(p); }
+}
+public static native void jnids_set_offload(jnids_session s, jnids_offload o);
+public static native jnids_offload jnids_get_offload(jnids_session s);
 
 /* Processes up to cnt packets (-1: all available). Returns the number processed,
  * or one of JNIDS_END, JNIDS_ERROR, JNIDS_STOPPED, JNIDS_NO_MEMORY. */
@@ -657,6 +668,170 @@ public static native int jnids_kill(jnids_session s, tcp_stream a_tcp);
 public static native int jnids_kill_current(jnids_session s);
 
 public static native @Cast("const char*") BytePointer jnids_pcap_version();
+
+// #ifdef __cplusplus
+// #endif
+
+// #endif
+
+
+// Parsed from jnids_buffers.h
+
+/*
+ * Re-pointing a direct ByteBuffer at other native memory.
+ *
+ * Why: a handler gets libnids' bytes as a read-only direct ByteBuffer. Making
+ * a new buffer per callback (JNI NewDirectByteBuffer) allocates an object per
+ * callback; instead the Java facade keeps one view per place a buffer is
+ * handed out and moves it over the memory of each callback. Java itself has
+ * no supported way to change where a direct buffer points; JNI may set any
+ * field of any object, so this sets java.nio.Buffer's address and capacity.
+ * The Java side resets position and limit (Buffer.clear()) itself, which costs
+ * no native call.
+ */
+// #ifndef JNIDS_BUFFERS_H
+// #define JNIDS_BUFFERS_H
+
+// #include <jni.h>
+
+// #ifdef __cplusplus
+// #endif
+
+/*
+ * Makes the direct buffer `buffer` show `capacity` bytes at `address`
+ * (address 0 and capacity 0: nothing). Its limit must not exceed `capacity`
+ * on return: the caller sets the limit to 0 first, or clears the buffer
+ * afterwards. Returns 0, or -1 when this JDK's java.nio.Buffer lacks the
+ * fields (a NoSuchFieldError is then pending, and thrown on return to Java).
+ *
+ * `caller` is the class of the native method (JavaCPP passes it with the
+ * JNIEnv*). `buffer` must be a direct buffer whose memory jnids owns: nothing
+ * is checked, as in all of the raw bindings.
+ */
+@NoException(true) public static native int jnids_buffer_point(@Raw(withEnv = true) java.nio.ByteBuffer buffer, @Cast("jlong") long address, @Cast("jint") int capacity);
+
+// #ifdef __cplusplus
+// #endif
+
+// #endif
+
+
+// Parsed from jnids_offload.h
+
+/*
+ * Checksum-offload detection: which packets of a capture carry wrong TCP/UDP
+ * (and IP header) checksums only because the capturing host's network card
+ * was to fill them in after the capture point, so that libnids, which drops
+ * packets with wrong checksums, can be told to keep them.
+ *
+ * The rule, from captures taken on sending hosts (Linux, Windows, VirtualBox
+ * guests):
+ *
+ *  1. Signature, per packet. With offloading the stack leaves in the TCP/UDP
+ *     checksum field the folded sum of the pseudo header (addresses, protocol,
+ *     length; without the length for segmentation-offloaded segments larger
+ *     than the MTU), for the card to complete. A packet whose checksum is
+ *     wrong but whose field holds exactly that sum is offloaded: random
+ *     damage gives that value once in 65536. Its IP header checksum must be
+ *     right or 0 (Windows offloads that one too and leaves 0).
+ *  2. Share, per sender. Offloading that leaves another value is recognised
+ *     by its extent: once JNIDS_OFFLOAD_MIN_PACKETS of a sender's packets
+ *     have been examined (its first JNIDS_OFFLOAD_EXAMINED TCP/UDP packets
+ *     are) and at least JNIDS_OFFLOAD_SHARE_PERCENT of them had a wrong
+ *     checksum with an IP header that is right or 0, the sender is exempted
+ *     for the rest of the capture. Damage in transit hits a few packets, not
+ *     most of a host's: such packets are still verified, and dropped.
+ *
+ * So that a sender's first packets (its SYN) are not lost before rule 2 has
+ * decided, the first JNIDS_OFFLOAD_LOOKAHEAD packets of a capture file are
+ * examined before libnids sees any (the file is read a second time; pipes and
+ * live captures decide as packets come).
+ *
+ * A packet is exempted by handing libnids a checksum-control list naming its
+ * sender for that packet only; other packets get the list of the library's
+ * user (chksumCtl). Packets that are IP fragments are exempted only by rule 2.
+ *
+ * Exempting trades a defence for usability: a sender that forges the
+ * signature can slip in segments the receiving host would have dropped.
+ * Verify everything (JNIDS_CHECKSUMS_ON) when that matters.
+ */
+// #ifndef JNIDS_OFFLOAD_H
+// #define JNIDS_OFFLOAD_H
+
+// #include <stdint.h>
+// #include <pcap.h>
+// #include <nids.h>
+
+// #ifdef __cplusplus
+// #endif
+
+/* Modes. */
+/** enum  */
+public static final int
+    JNIDS_CHECKSUMS_ON = 1,   /* libnids verifies everything; offload is detected and reported only */
+    JNIDS_CHECKSUMS_AUTO = 2, /* packets and senders showing offload are not verified */
+    JNIDS_CHECKSUMS_OFF = 3;   /* nothing is verified; packets are counted only */
+
+/* The rule's constants (see above). */
+/** enum  */
+public static final int
+    JNIDS_OFFLOAD_MIN_PACKETS = 8,
+    JNIDS_OFFLOAD_SHARE_PERCENT = 75,
+    JNIDS_OFFLOAD_EXAMINED = 64,
+    JNIDS_OFFLOAD_LOOKAHEAD = 2000,
+    JNIDS_OFFLOAD_HOSTS = 4096;    /* senders tracked per capture; later ones get rule 1 only */
+
+/* Summary slots filled by jnids_offload_summary(). */
+/** enum  */
+public static final int
+    JNIDS_OFFLOAD_MODE = 0,
+    JNIDS_OFFLOAD_PACKETS = 1,        /* TCP and UDP packets seen (not fragments) */
+    JNIDS_OFFLOAD_TCP_PACKETS = 2,
+    JNIDS_OFFLOAD_OFFLOADED = 3,      /* packets showing offload: not verified (auto), dropped by libnids (on) */
+    JNIDS_OFFLOAD_SIGNATURE = 4,      /* of which with the signature of rule 1 */
+    JNIDS_OFFLOAD_SENDERS = 5,        /* senders with packets counted in OFFLOADED, or exempted */
+    JNIDS_OFFLOAD_UNTRACKED = 6,      /* packets of senders beyond JNIDS_OFFLOAD_HOSTS (rule 1 only) */
+    JNIDS_OFFLOAD_SUMMARY_SLOTS = 7;
+
+/* Per-sender slots filled by jnids_offload_senders(). */
+/** enum  */
+public static final int
+    JNIDS_SENDER_ADDR = 0,        /* IPv4 address, network byte order as an int */
+    JNIDS_SENDER_PACKETS = 1,         /* its TCP and UDP packets */
+    JNIDS_SENDER_OFFLOADED = 2,       /* of which showing offload */
+    JNIDS_SENDER_EXAMINED = 3,        /* examined for rule 2 (the look-ahead's included) */
+    JNIDS_SENDER_BAD = 4,             /* of which with a wrong checksum */
+    JNIDS_SENDER_EXEMPT = 5,          /* 1 when rule 2 exempted it */
+    JNIDS_SENDER_SLOTS = 6;
+
+/* A detector for the given mode, or NULL when out of memory. It lives across
+ * sessions (its report stays readable after one ends) and is reset by
+ * jnids_offload_begin(). */
+public static native jnids_offload jnids_offload_new(int mode);
+/* Hands libnids the user's list back and frees the detector. */
+public static native void jnids_offload_free(jnids_offload o);
+/* The user's checksum-control list (the array stays the caller's): given to
+ * libnids for every packet the detector does not exempt. */
+public static native void jnids_offload_rules(jnids_offload o, nids_chksum_ctl rules, int n);
+
+/* Starts a capture: clears the counts, and for a regular file (filename not
+ * NULL) examines its first packets. dlt is the capture's link type. */
+public static native void jnids_offload_begin(jnids_offload o, int dlt, @Cast("const char*") BytePointer filename);
+public static native void jnids_offload_begin(jnids_offload o, int dlt, String filename);
+/* Called for every packet just before libnids sees it. */
+public static native void jnids_offload_packet(jnids_offload o, @Cast("const pcap_pkthdr*") Pointer hdr, @Cast("const u_char*") BytePointer data);
+/* Ends a capture: libnids gets the user's list back. */
+public static native void jnids_offload_end(jnids_offload o);
+
+/* Fills JNIDS_OFFLOAD_SUMMARY_SLOTS values. */
+public static native void jnids_offload_summary(jnids_offload o, @Cast("int64_t*") LongPointer out);
+public static native void jnids_offload_summary(jnids_offload o, @Cast("int64_t*") LongBuffer out);
+public static native void jnids_offload_summary(jnids_offload o, @Cast("int64_t*") long[] out);
+/* Fills up to max senders (JNIDS_SENDER_SLOTS values each) of those counted
+ * in JNIDS_OFFLOAD_SENDERS, most offloaded packets first; returns how many. */
+public static native int jnids_offload_senders(jnids_offload o, @Cast("int64_t*") LongPointer out, int max);
+public static native int jnids_offload_senders(jnids_offload o, @Cast("int64_t*") LongBuffer out, int max);
+public static native int jnids_offload_senders(jnids_offload o, @Cast("int64_t*") long[] out, int max);
 
 // #ifdef __cplusplus
 // #endif

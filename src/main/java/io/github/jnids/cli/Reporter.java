@@ -239,7 +239,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     /** Ends a capture: its record (with --json); the count of invalid packets starts again. */
     void endCapture(io.github.jnids.ChecksumReport checksums, long streamsOfCapture) {
         if (json && !silent && checksums != null) {
-            out.line(GSON.toJson(ChecksumSummary.record(checksums, source, streamsOfCapture, invalid)));
+            out.line(Json.GSON.toJson(ChecksumSummary.record(checksums, source, streamsOfCapture, invalid)));
         }
         invalid = 0;
     }
