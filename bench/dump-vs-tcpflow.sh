@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift ;;
         --no-compare) compare=0 ;;
         --jnids-args) jnids_args=$2; shift ;;
-        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
         -*) echo "dump-vs-tcpflow.sh: unknown option $1" >&2; exit 2 ;;
         *) captures+=("$1") ;;
     esac
