@@ -14,7 +14,7 @@
 #   --add 'LABEL=COMMAND'
 #                   one more contender; COMMAND is run by sh with $IN (the
 #                   capture) and $OUT (a fresh, not yet existing directory),
-#                   e.g. --add 'c1=JAVA_OPTS=-XX:TieredStopAtLevel=1 bin/jnids --no-checksum --dump "$OUT" "$IN"'
+#                   e.g. --add 'nocds=JNIDS_CDS=off bin/jnids --no-checksum --dump "$OUT" "$IN"'
 #   --only LABELS   comma-separated contenders to run (default all)
 #   --no-compare    skip the file comparison
 #   --jnids-args A  arguments before --dump (default --no-checksum: the
@@ -30,7 +30,7 @@
 #
 # The machine this runs on may be shared: each round runs every contender
 # back to back, so a slow spell slows a whole round; the ratio reported is
-# the median of the rounds' own ratios beside the ratio of the medians.
+# the median of the rounds' own ratios.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift ;;
         --no-compare) compare=0 ;;
         --jnids-args) jnids_args=$2; shift ;;
-        -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
         -*) echo "dump-vs-tcpflow.sh: unknown option $1" >&2; exit 2 ;;
         *) captures+=("$1") ;;
     esac
