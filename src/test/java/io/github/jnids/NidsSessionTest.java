@@ -61,6 +61,41 @@ class NidsSessionTest {
     }
 
     @Test
+    void twoSessionsInterleavedOnOneThreadEachSeeTheirOwnCapture() {
+        Path a = capture("http-small.pcap"), b = capture("concurrent.pcap");
+        List<String> aloneA = alone(a), aloneB = alone(b);
+        assertFalse(aloneA.isEmpty());
+        assertFalse(aloneB.isEmpty());
+        try (NidsSession sa = new NidsSession(); NidsSession sb = new NidsSession()) {
+            List<String> ea = recorder(sa, a), eb = recorder(sb, b);
+            sa.init();
+            sb.init();
+            boolean moreA = true, moreB = true;
+            while (moreA || moreB) {
+                if (moreA) moreA = sa.next() == 1;
+                if (moreB) moreB = sb.next() == 1;
+            }
+            sa.exit();
+            sb.exit();
+            assertEquals(aloneA, ea);
+            assertEquals(aloneB, eb);
+        }
+    }
+
+    @Test
+    void parametersAndHandlersBelongToTheirSession() {
+        try (NidsSession a = new NidsSession(); NidsSession b = new NidsSession()) {
+            a.param("n_tcp_streams", 77);
+            assertEquals(77, a.param("n_tcp_streams"));
+            assertEquals(Nids.session().param("n_tcp_streams"), b.param("n_tcp_streams"));
+            assertNotEquals(77, b.param("n_tcp_streams"));
+            a.param("filename", "a.pcap");
+            assertNull(b.param("filename"));
+            assertEquals(77, a.rawParams().n_tcp_streams());
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndAClosedSessionRefusesCalls() {
         NidsSession s = new NidsSession();
         recorder(s, capture("open-at-end.pcap"));
