@@ -109,6 +109,13 @@ class SessionMisuseTest {
 
     // ---- a closed session ------------------------------------------------
 
+    /**
+     * A closed session refuses every call with IllegalStateException saying it
+     * is closed, except those NidsSession documents as answering: close()
+     * (idempotent), stop() (does nothing: it may race close() from another
+     * thread), isOpen() (false), isClosed() and toString(). The default
+     * session's close() only ends its capture: Nids keeps working.
+     */
     @Test
     void aClosedSessionRefusesEveryCall() throws Exception {
         NidsSession never = new NidsSession();
@@ -122,11 +129,74 @@ class SessionMisuseTest {
         opened.close();
         for (NidsSession s : List.of(never, opened)) {
             for (Call c : everyCall(s)) {
+                if (c.name().equals("stop") || c.name().equals("isOpen")) continue;
                 Throwable t = assertThrows(IllegalStateException.class, c.call(), c.name() + " on a closed session");
                 assertTrue(t.getMessage() != null && t.getMessage().contains("closed"),
                         c.name() + ": the message should say the session is closed: " + t.getMessage());
             }
+            s.stop();
+            assertFalse(s.isOpen());
+            assertTrue(s.isClosed());
             assertTrue(s.toString().contains("closed"), "toString() of a closed session: " + s);
+        }
+
+        Object old = Nids.param("filename", datagrams(2).toString());
+        try {
+            Nids.init();
+            Nids.session().close();
+            assertFalse(Nids.isOpen());
+            assertFalse(Nids.session().isClosed(), "the default session is never closed");
+            Nids.init();
+            assertEquals(1, Nids.next());
+            Nids.exit();
+        } finally {
+            Nids.exit();
+            Nids.param("filename", old);
+        }
+    }
+
+    /**
+     * A handler that closes its own session: close() from inside a handler is
+     * refused with IllegalStateException (libnids is in the middle of a
+     * call), like init() and run() there. Caught by the handler, the run goes
+     * on to its end; not caught, it ends run() as any handler exception does,
+     * the session stays open and consistent, and close() afterwards works.
+     */
+    @Test
+    void aHandlerThatClosesItsOwnSession() throws Exception {
+        Path file = datagrams(4);
+        for (boolean catchIt : new boolean[] {true, false}) {
+            NidsSession s = new NidsSession();
+            List<String> seen = new ArrayList<>();
+            s.param("filename", file.toString());
+            s.registerUdp((a, p, i) -> {
+                seen.add(String.valueOf(p.get(0)));
+                if (p.get(0) != 2) return;
+                if (!catchIt) s.close();
+                try {
+                    s.close();
+                    seen.add("closed");
+                } catch (IllegalStateException e) {
+                    seen.add(e.getMessage().contains("inside a handler") ? "refused" : e.getMessage());
+                }
+            });
+            s.init();
+            if (catchIt) {
+                s.run();
+                assertEquals(List.of("1", "2", "refused", "3", "4"), seen);
+                assertFalse(s.isOpen());
+            } else {
+                IllegalStateException e = assertThrows(IllegalStateException.class, s::run);
+                assertTrue(e.getMessage().contains("close()") && e.getMessage().contains("inside a handler"),
+                        e.getMessage());
+                assertEquals(List.of("1", "2"), seen);
+                assertTrue(s.isOpen(), "the session stays open after the handler's exception");
+                assertFalse(s.isClosed());
+                s.run(); // resumes with the next packet
+                assertEquals(List.of("1", "2", "3", "4"), seen);
+            }
+            s.close();
+            assertTrue(s.isClosed());
         }
     }
 
