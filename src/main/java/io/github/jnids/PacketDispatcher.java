@@ -25,7 +25,8 @@ final class PacketDispatcher {
     private final PacketView udpDatagram;
     private final PacketView ipDatagram;
     private final PacketView filtered;
-    private final Tuple4Cache tuples = new Tuple4Cache();
+    /** Made with the first UDP datagram: 20 KB that sessions without UDP handlers do without. */
+    private Tuple4Cache tuples;
 
     final HandlerList<UdpHandler> udp;
     final HandlerList<IpHandler> ip;
@@ -122,6 +123,7 @@ final class PacketDispatcher {
 
     private void deliverUdp(int payloadLength) throws Exception {
         int ipLength = (int) slot(udpBox, JNIDS_PKT_IP_LEN);
+        if (tuples == null) tuples = new Tuple4Cache();
         Tuple4 addr = tuples.get((int) slot(udpBox, JNIDS_PKT_SADDR), (int) slot(udpBox, JNIDS_PKT_SPORT),
                 (int) slot(udpBox, JNIDS_PKT_DADDR), (int) slot(udpBox, JNIDS_PKT_DPORT));
         session.enterHandler();

@@ -524,7 +524,10 @@ public static final int
 public static final int
     JNIDS_KIND_IP = 1,
     JNIDS_KIND_IP_FRAG = 2,
-    JNIDS_STAGE_BYTES = 65536 + 64,
+    /* Room for any packet libpcap hands over (its largest snapshot length,
+     * also jnids' for live captures), so that staging never cuts one; the
+     * pages are committed only where staging is used at all. */
+    JNIDS_STAGE_BYTES = 262144 + 64,
     /* Scan probes are staged as triples of int64: address, port, flags. */
     JNIDS_SCAN_MAX = 4096,
     /* Capture files are read through a stdio buffer of this size rather
