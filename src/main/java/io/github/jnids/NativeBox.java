@@ -5,10 +5,11 @@ import java.nio.ByteBuffer;
 import org.bytedeco.javacpp.LongPointer;
 
 /**
- * A mailbox of 64-bit slots in static native memory, which jnids' C layer
- * fills before it hands a callback to Java and reads back after it. Slots are read with
- * plain memory loads where the JDK allows (the memory is never freed and the
- * indices are jnids' own constants), else through a direct ByteBuffer.
+ * A mailbox of 64-bit slots in a session's native memory, which jnids' C layer
+ * fills before it hands a callback to Java and reads back after it. Slots are
+ * read with plain memory loads where the JDK allows (the indices are jnids' own
+ * constants, and a box is only used by a call of its session, which cannot be
+ * freed meanwhile), else through a direct ByteBuffer.
  */
 final class NativeBox {
     private final long address;

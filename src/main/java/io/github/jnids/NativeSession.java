@@ -175,44 +175,47 @@ final class NativeSession implements Runnable {
             installed = true;
         }
 
-        private static NidsSession session(int id) {
-            NidsSession s = Registry.get(id);
-            if (s == null) throw new IllegalStateException("up-call for unknown session " + id);
-            return s;
-        }
+        // A session is reachable while it is inside a call, so its id is
+        // always found; were it not, the reply stops the run (an exception
+        // must not escape into the native caller).
 
         static final class Tcp extends nids.jnids_tcp_upcall {
             @Override
             public int call(int session, int nidsState) {
-                return session(session).tcpDispatcher.call(nidsState);
+                NidsSession s = Registry.get(session);
+                return s == null ? 1 : s.tcpDispatcher.call(nidsState);
             }
         }
 
         static final class Udp extends nids.jnids_udp_upcall {
             @Override
             public int call(int session, int payloadLength) {
-                return session(session).packets.udp(payloadLength);
+                NidsSession s = Registry.get(session);
+                return s == null ? 1 : s.packets.udp(payloadLength);
             }
         }
 
         static final class Ip extends nids.jnids_ip_upcall {
             @Override
             public int call(int session, int kind, int length) {
-                return session(session).packets.ip(kind, length);
+                NidsSession s = Registry.get(session);
+                return s == null ? 1 : s.packets.ip(kind, length);
             }
         }
 
         static final class Warning extends nids.jnids_warning_upcall {
             @Override
             public int call(int session, int type, int errnum) {
-                return session(session).warnings.call(type, errnum);
+                NidsSession s = Registry.get(session);
+                return s == null ? 1 : s.warnings.call(type, errnum);
             }
         }
 
         static final class Filter extends nids.jnids_filter_upcall {
             @Override
             public int call(int session, int length) {
-                return session(session).packets.filter(length);
+                NidsSession s = Registry.get(session);
+                return s == null ? -1 : s.packets.filter(length);
             }
         }
     }

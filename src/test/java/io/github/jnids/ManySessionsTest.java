@@ -123,11 +123,11 @@ class ManySessionsTest {
      * (24 MiB / 2500) per cycle. A session that is never freed keeps more
      * than either: the test measures its heap (200 sessions run to their end
      * and held) and requires a leak of one per cycle to exceed twice the heap
-     * tolerance (measured: about 23 KiB each, 56 MiB over 2500 cycles). Its
-     * native part was measured the same way in a JVM of its own, where malloc
-     * has no freed memory to reuse: about 35 KiB of RSS each (engine, touched
-     * coroutine stack, boxes), 85 MiB over 2500 cycles, 3.5 times the RSS
-     * tolerance. (Within the test suite, memory freed by earlier tests is
+     * tolerance (measured: about 12 KiB each, 30 MiB over 2500 cycles, five
+     * times the 6 MiB). Its native part was measured the same way in a JVM of
+     * its own, where malloc has no freed memory to reuse: 20-35 KiB of RSS each
+     * (engine, touched coroutine stack, boxes), 50-85 MiB over 2500 cycles,
+     * two to three and a half times the RSS tolerance. (Within the test suite, memory freed by earlier tests is
      * reused and the held sessions' RSS cannot be measured, so it is printed,
      * not asserted.)
      */

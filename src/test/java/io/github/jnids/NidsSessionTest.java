@@ -297,4 +297,42 @@ class NidsSessionTest {
             s.param("scan_num_ports", 4095);
         }
     }
+
+    @Test
+    void aHandlerCannotCloseItsOwnSession() {
+        try (NidsSession s = new NidsSession()) {
+            s.param("filename", capture("http-small.pcap").toString());
+            s.registerTcp(tcp -> s.close());
+            s.init();
+            IllegalStateException e = assertThrows(IllegalStateException.class, s::run);
+            assertTrue(e.getMessage().contains("close()") && e.getMessage().contains("handler"), e.getMessage());
+            assertFalse(s.isClosed());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void stopRacingCloseNeverFails() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            NidsSession s = new NidsSession();
+            s.param("filename", capture("http-small.pcap").toString());
+            s.init();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread stopper = new Thread(() -> {
+                try {
+                    while (!done.get()) s.stop();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            stopper.start();
+            s.next();
+            s.close();
+            done.set(true);
+            stopper.join();
+            assertNull(failure.get());
+            assertTrue(s.isClosed());
+        }
+    }
 }
