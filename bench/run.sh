@@ -2,13 +2,15 @@
 # jnids' benchmark: the Java API against C libnids on the same capture, side
 # by side. Prints a markdown table (and keeps it in bench/out/results-*.md).
 #
-#   bench/run.sh                  1 GB generated capture, cases a-d, 7 runs each
+#   bench/run.sh                  1 GB generated capture, cases a-d and s, 7 runs each
 #   bench/run.sh --smoke          a tiny generated capture, 2 runs: seconds, for CI
 #   bench/run.sh CAPTURE.pcap     any capture (Ethernet, raw IP, SLL, ... as libnids reads)
+#   bench/run.sh --cases s        the scaling case alone
 #
 # Options: --runs N (default 7; 2 with --smoke), --warmup N (default 1),
-#          --cases abcd, --size SIZE (generated capture, default 1G),
-#          --n-tcp-streams N (libnids' n_tcp_streams in both, default 16384)
+#          --cases abcds, --size SIZE (generated capture, default 1G),
+#          --n-tcp-streams N (libnids' n_tcp_streams in both, default 16384),
+#          --copies K (case s: reads of the capture per measurement, default 4)
 # Environment: BENCH_JAVA_OPTS (JVM options, default none), CC (default cc),
 #   BENCH_CP_PREFIX (class path entries put before the jar: to measure a
 #   patched facade class without rebuilding the jar).
@@ -19,6 +21,10 @@
 # does (same I/O: the ratio is the Java layer's cost) and letting libnids open
 # it by name (what a plain libnids program does). The counts and checksums of
 # every pass must equal the C program's, or the benchmark fails (exit status 1).
+# Case s (scaling) reads the capture K times, one NidsSession per read doing
+# case a's work, on one thread and then on two threads at once, and reports
+# the speed-up; beside it, one bench_c process making K passes and two making
+# K/2 each at once. Its rows go to a second table.
 set -euo pipefail
 
 ARGS="$*"
@@ -27,7 +33,7 @@ OUT=$ROOT/bench/out
 NATIVE=$ROOT/cppbuild/linux-x86_64
 CC=${CC:-cc}
 
-runs= warmup=1 cases=abcd smoke=0 size=1G capture= streams=16384
+runs= warmup=1 cases=abcds smoke=0 size=1G capture= streams=16384 copies=4
 while [ $# -gt 0 ]; do
     case $1 in
         --smoke) smoke=1 ;;
@@ -36,7 +42,8 @@ while [ $# -gt 0 ]; do
         --cases) cases=$2; shift ;;
         --size) size=$2; shift ;;
         --n-tcp-streams) streams=$2; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --copies) copies=$2; shift ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) capture=$1 ;;
     esac
@@ -96,19 +103,24 @@ fi
 [ -r "$capture" ] || { echo "run.sh: cannot read $capture" >&2; exit 2; }
 
 # 5. The cases.
-rows=() status=0
+rows=() srows=() status=0
 for (( i = 0; i < ${#cases}; i++ )); do
     c=${cases:$i:1}
     log "case $c"
     # shellcheck disable=SC2086
     if row=$(java ${BENCH_JAVA_OPTS:-} -cp "${BENCH_CP_PREFIX:+$BENCH_CP_PREFIX:}$JAR:$OUT/classes" jnidsbench.JnidsBench --case "$c" \
             --capture "$capture" --c-bin "$OUT/bench_c" --runs "$runs" --warmup "$warmup" \
-            --n-tcp-streams "$streams"); then
-        rows+=("$row")
+            --n-tcp-streams "$streams" --copies "$copies"); then
+        :
     else
         status=1
-        rows+=("${row:-| ($c) | failed | | | | | | | | | | | | **FAILED** |}")
+        if [ "$c" = s ]; then
+            row=${row:-| (s) | failed | | | | | | | **FAILED** |}
+        else
+            row=${row:-| ($c) | failed | | | | | | | | | | | | **FAILED** |}
+        fi
     fi
+    if [ "$c" = s ]; then srows+=("$row"); else rows+=("$row"); fi
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
@@ -122,10 +134,20 @@ report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
     echo "Median of $runs runs per case; a ratio is the median of the runs' own ratios (each run's C and Java passes follow each other). **C**: \`native/bench/bench_c\`, one process per run (wall time of the process; CPU time of the process), the capture opened as jnids opens it (64 KB read buffer), so that both do the same I/O; **C by name**: the same program letting libnids open the capture by name (libpcap's 4 KB read buffer), as a plain libnids program does."
     echo "**Java**: the same work through jnids' public API, in one JVM per case, after $warmup warm-up pass(es) (wall time of \`init()\` + \`run()\`; CPU time of the whole JVM over it, JIT and GC threads included)."
     echo
-    echo "| case | C ms | Java ms | Java/C | CPU ms C / Java (ratio) | C by name ms | Java / C by name | Mpackets/s C / Java | MB/s C / Java | peak RSS MB C / Java | Java GCs per run (time) | Java bytes allocated per callback | results |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    printf '%s\n' "${rows[@]}"
-    echo
+    if [ ${#rows[@]} -gt 0 ]; then
+        echo "| case | C ms | Java ms | Java/C | CPU ms C / Java (ratio) | C by name ms | Java / C by name | Mpackets/s C / Java | MB/s C / Java | peak RSS MB C / Java | Java GCs per run (time) | Java bytes allocated per callback | results |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        printf '%s\n' "${rows[@]}"
+        echo
+    fi
+    if [ ${#srows[@]} -gt 0 ]; then
+        echo "**Scaling (s)**: the capture read $copies times, each read by its own \`NidsSession\` doing case (a)'s work: on 1 thread (one read after the other), then on 2 threads at once ($copies/2 reads each); C: one \`bench_c\` process making $copies passes, then two making $copies/2 each at once. Wall time from the first start to the last end; a speed-up is the median of the runs' own 1/2 ratios."
+        echo
+        echo "| case | C 1 process ms | C 2 processes ms | C speed-up | Java 1 thread ms | Java 2 threads ms | Java speed-up | Java/C (1 thread / 1 process) | results |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+        printf '%s\n' "${srows[@]}"
+        echo
+    fi
     echo "Machine: $cpu, $(nproc) cores, $mem RAM, $(uname -sr); $jv; $ccv."
     [ -n "${BENCH_CP_PREFIX:-}" ] && echo "Class path prefix (patched classes): $BENCH_CP_PREFIX."
     echo "JVM options: ${BENCH_JAVA_OPTS:-(defaults)}. n_tcp_streams=$streams in both; other libnids parameters at their defaults."

@@ -27,6 +27,8 @@ import io.github.jnids.TcpStream;
  * (twice: opening the capture as jnids does, and letting libnids open it by
  * name) and one in-process Java pass, {@code --runs} times. Every pass must report
  * the C program's counts and checksums, or the run fails (exit status 1).
+ * Case s (scaling, one session per read, on one and on two threads) is
+ * {@link Scaling}'s.
  *
  * <pre>
  * java -cp jnids-all.jar:classes jnidsbench.JnidsBench --case a --capture x.pcap --c-bin bench_c [--runs 5]
@@ -271,7 +273,7 @@ public final class JnidsBench {
     public static void main(String[] args) throws Exception {
         char which = 0;
         String capture = null, cBin = null;
-        int runs = 5, warmup = 1, streams = 16384;
+        int runs = 5, warmup = 1, streams = 16384, copies = 4;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--case" -> which = args[++i].charAt(0);
@@ -280,13 +282,17 @@ public final class JnidsBench {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--n-tcp-streams" -> streams = Integer.parseInt(args[++i]);
+                case "--copies" -> copies = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (which == 0 || capture == null || cBin == null) {
-            System.err.println("usage: JnidsBench --case a|b|c|d --capture FILE --c-bin BENCH_C [--runs N] [--warmup N]"
-                    + " [--n-tcp-streams N]");
+            System.err.println("usage: JnidsBench --case a|b|c|d|s --capture FILE --c-bin BENCH_C [--runs N] [--warmup N]"
+                    + " [--n-tcp-streams N] [--copies K]");
             System.exit(2);
+        }
+        if (which == 's') {
+            System.exit(new Scaling(capture, cBin, copies, streams).run(runs, warmup) ? 0 : 1);
         }
         Nids.param("n_tcp_streams", streams);
         register(which);

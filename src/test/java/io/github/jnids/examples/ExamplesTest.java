@@ -259,6 +259,52 @@ class ExamplesTest {
         return tests;
     }
 
+    // ---- ThreadPool.java: many sessions at once -------------------------------
+
+    /**
+     * examples/ThreadPool.java over a directory, on two and on four pool
+     * threads: for each capture, in name order, "== NAME" and then exactly what
+     * the C reference prints for nidstest.py on that capture alone.
+     */
+    @TestFactory
+    List<DynamicTest> threadPoolOverDirectories() {
+        List<Path> dirs = new ArrayList<>(List.of(TESTDATA.resolve("captured")));
+        if (Files.isDirectory(SHARED)) {
+            dirs.add(SHARED);
+        } else {
+            System.out.println("ExamplesTest: ThreadPool.java without ../shared/pcaps: " + SHARED + " is absent");
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path dir : dirs) {
+            for (String threads : List.of("2", "4")) {
+                String name = "ThreadPool.java " + dir.getFileName() + " " + threads;
+                tests.add(DynamicTest.dynamicTest(name, () -> {
+                    Path reference = reference();
+                    StringBuilder expected = new StringBuilder();
+                    List<String> captures;
+                    try (Stream<Path> files = Files.list(dir)) {
+                        captures = files.map(p -> p.getFileName().toString())
+                                .filter(n -> n.matches(".*\\.(pcap|pcapng|cap)$")).sorted().collect(Collectors.toList());
+                    }
+                    assertTrue(captures.size() > 1, "captures in " + dir);
+                    for (String capture : captures) {
+                        Run c = cReference(reference, Program.NIDSTEST, dir, dir.resolve(capture).toString());
+                        assertEquals(0, c.status(), () -> "nidstest_c on " + capture + ": " + c.stderr());
+                        expected.append("== ").append(capture).append('\n').append(c.text());
+                    }
+                    List<String> command = new ArrayList<>();
+                    command.add(JAVA_HOME.resolve("bin").resolve("java").toString());
+                    command.addAll(QUICK_JVM);
+                    command.addAll(List.of("-cp", classPath(), EXAMPLES.resolve("ThreadPool.java").toString(),
+                            dir.toString(), threads));
+                    Run run = exec(dir, command);
+                    assertSame(new Run(expected.toString().getBytes(ISO_8859_1), 0, ""), run, name);
+                }));
+            }
+        }
+        return tests;
+    }
+
     // ---- helpers -------------------------------------------------------------
 
     private static Path sharedCaptures() {

@@ -12,6 +12,7 @@ import io.github.jnids.HalfStream;
 import io.github.jnids.IpHandler;
 import io.github.jnids.Nids;
 import io.github.jnids.NidsException;
+import io.github.jnids.NidsSession;
 import io.github.jnids.NidsWarning;
 import io.github.jnids.ScanProbe;
 import io.github.jnids.TcpHandler;
@@ -29,8 +30,10 @@ import io.github.jnids.WarningHandler;
  *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
  * </pre>
  *
- * Every parameter and handler it sets is restored or removed afterwards, so
- * that it can run many times in one JVM next to other tests.
+ * It runs on any {@link NidsSession} (the default one, {@code Nids.session()},
+ * unless told), by {@code run()} or packet by packet. Every parameter and
+ * handler it sets is restored or removed afterwards, so that it can run many
+ * times on one session, in one JVM, next to other tests.
  */
 public final class NidsDumpJava {
 
@@ -83,9 +86,9 @@ public final class NidsDumpJava {
         this.capture = capture;
     }
 
-    /** Dumps a capture with nids_dump's options. */
+    /** Dumps a capture with nids_dump's options, on the default session ({@link Nids#session()}, what the static {@code Nids} methods use). */
     public static Result dump(Path capture, List<String> options) {
-        return new NidsDumpJava(options, capture).run();
+        return dump(Nids.session(), capture, options);
     }
 
     public static void main(String[] args) {
@@ -213,46 +216,124 @@ public final class NidsDumpJava {
 
     // ---- the run ---------------------------------------------------------
 
-    private Result run() {
-        Object oldFilename = Nids.param("filename", capture.toString());
-        Object oldScanHosts = Nids.param("scan_num_hosts", 0);
-        if (warn) Nids.param("scan_num_hosts", oldScanHosts);
-        Nids.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false))
+    /** Set while the dump is set up on its session: what to restore and whether init() failed. */
+    private NidsSession session;
+    private Object oldFilename, oldScanHosts, oldChecksums;
+    private String error;
+    private boolean finished;
+
+    /**
+     * Sets up a dump on a session and opens the capture, but reads no packet:
+     * {@link #next()}, {@link #dispatch(int)} or {@link #runToEnd()} read it,
+     * {@link #finish()} ends the session and gives the lines. A capture that
+     * cannot be opened is not an exception: its dump ends with ERROR.
+     */
+    public static NidsDumpJava open(NidsSession session, Path capture, List<String> options) {
+        NidsDumpJava d = new NidsDumpJava(options, capture);
+        d.start(session);
+        return d;
+    }
+
+    /** Dumps a capture on a session, which stays usable (not closed) afterwards. */
+    public static Result dump(NidsSession session, Path capture, List<String> options) {
+        NidsDumpJava d = open(session, capture, options);
+        d.runToEnd();
+        return d.finish();
+    }
+
+    private void start(NidsSession s) {
+        session = s;
+        oldFilename = s.param("filename", capture.toString());
+        oldScanHosts = s.param("scan_num_hosts", 0);
+        if (warn) s.param("scan_num_hosts", oldScanHosts);
+        s.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false))
                 : unverified != null ? List.of(Map.entry(unverified, false)) : List.of());
-        Object oldChecksums = Nids.param("checksums", checksums);
-        Nids.registerTcp(tcpHandler);
-        if (udp) Nids.registerUdp(udpHandler);
-        if (ip) Nids.registerIp(ipHandler);
-        if (frag) Nids.registerIpFrag(fragHandler);
-        Nids.registerWarning(warningHandler); // also keeps warnings away from System.Logger without --warn
-        String error = null;
+        oldChecksums = s.param("checksums", checksums);
+        s.registerTcp(tcpHandler);
+        if (udp) s.registerUdp(udpHandler);
+        if (ip) s.registerIp(ipHandler);
+        if (frag) s.registerIpFrag(fragHandler);
+        s.registerWarning(warningHandler); // also keeps warnings away from System.Logger without --warn
         try {
-            Nids.init();
-            Nids.run();
+            s.init();
         } catch (NidsException e) {
             error = e.getMessage();
+        }
+    }
+
+    /** Whether the capture is still being read (open, not yet at its end, no error). */
+    public boolean reading() {
+        return error == null && !finished && session.isOpen();
+    }
+
+    /**
+     * One packet, by {@code next()}.
+     *
+     * @return whether a packet was read (false at the end of the capture or after an error)
+     */
+    public boolean next() {
+        if (!reading()) return false;
+        try {
+            if (session.next() == 1) return true;
+        } catch (NidsException e) {
+            error = e.getMessage();
+        }
+        finished = true;
+        return false;
+    }
+
+    /**
+     * Up to n packets, by {@code dispatch(n)}.
+     *
+     * @return packets read; 0 at the end or after an error
+     */
+    public int dispatch(int n) {
+        if (!reading()) return 0;
+        try {
+            int r = session.dispatch(n);
+            if (r > 0) return r;
+        } catch (NidsException e) {
+            error = e.getMessage();
+        }
+        finished = true;
+        return 0;
+    }
+
+    /** The rest of the capture, by {@code run()} (which ends the session at the end of the file). */
+    public void runToEnd() {
+        if (!reading()) return;
+        try {
+            session.run();
+        } catch (NidsException e) {
+            error = e.getMessage();
+        }
+        finished = true;
+    }
+
+    /** Ends the session (exit()), removes the dump's handlers, restores what it set, and gives the lines. */
+    public Result finish() {
+        NidsSession s = session;
+        try {
+            s.exit();
         } finally {
-            try {
-                Nids.exit();
-            } finally {
-                Nids.unregisterTcp(tcpHandler);
-                Nids.unregisterUdp(udpHandler);
-                Nids.unregisterIp(ipHandler);
-                Nids.unregisterIpFrag(fragHandler);
-                Nids.unregisterWarning(warningHandler);
-                Nids.chksumCtl(List.of());
-                Nids.param("checksums", oldChecksums);
-                Nids.param("scan_num_hosts", oldScanHosts);
-                Nids.param("filename", oldFilename);
-            }
+            s.unregisterTcp(tcpHandler);
+            s.unregisterUdp(udpHandler);
+            s.unregisterIp(ipHandler);
+            s.unregisterIpFrag(fragHandler);
+            s.unregisterWarning(warningHandler);
+            s.chksumCtl(List.of());
+            s.param("checksums", oldChecksums);
+            s.param("scan_num_hosts", oldScanHosts);
+            s.param("filename", oldFilename);
         }
         Collections.sort(exiting);
         out.addAll(exiting);
+        exiting.clear();
         if (error != null) {
             out.add("ERROR " + error);
             return new Result(out, 1);
         }
-        out.add("END packets=" + Nids.packetCount());
+        out.add("END packets=" + s.packetCount());
         return new Result(out, 0);
     }
 }
