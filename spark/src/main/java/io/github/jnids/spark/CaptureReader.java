@@ -56,7 +56,11 @@ final class CaptureReader implements PartitionReader<InternalRow> {
         this.name = partition.files().get(0);
         this.engine = Engines.create();
         try {
-            flows = options.kind == ReadOptions.Kind.UDP ? null : new FlowRows(engine, rows, shape, options.payload);
+            flows = switch (options.kind) {
+                case TCP -> new FlowRows(engine, rows, shape, options.payload);
+                case WARNINGS -> new FlowRows(engine, null, shape, -1);
+                case UDP -> null;
+            };
             configure(shape, bpf);
             open(conf);
         } catch (RuntimeException | Error e) {
@@ -124,6 +128,7 @@ final class CaptureReader implements PartitionReader<InternalRow> {
             LOG.warn("jnids: skipping {}, not a capture: {}", name, why);
             skipped = 1;
             ended = true;
+            engine.close();
         }
     }
 
@@ -166,13 +171,18 @@ final class CaptureReader implements PartitionReader<InternalRow> {
         packets = engine.packetCount();
         engine.exit();
         if (flows != null) flows.flushOpen();
+        // The engine is done: give it back now, not when Spark closes the reader at the end of
+        // the task (a task may read several partitions one after the other).
+        engine.close();
         if (stream != null) {
             CaptureStream s = stream;
             stream = null;
             try {
                 s.close();
             } catch (UncheckedIOException e) {
-                if (!options.ignoreCorruptFiles) throw e.getCause();
+                if (!options.ignoreCorruptFiles) {
+                    throw new IOException("jnids: reading " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+                }
                 LOG.warn("jnids: reading {} failed part way; its rows stop there: {}", name, e.getMessage());
                 damaged = 1;
             }

@@ -47,6 +47,10 @@ final class FlowRows implements TcpHandler {
         }
     }
 
+    /**
+     * @param rows where the rows go; null to follow the streams without rows (kind warnings:
+     *             libnids warns about some TCP conditions only for streams that are followed)
+     */
     FlowRows(Engine engine, Rows rows, RowShape shape, int payload) {
         this.engine = engine;
         this.rows = rows;
@@ -106,7 +110,7 @@ final class FlowRows implements TcpHandler {
                     open.add(f);
                 } else {
                     f.lastTs = engine.getPktTs();
-                    rows.add(row(f, state));
+                    if (rows != null) rows.add(row(f, state));
                 }
             }
             default -> { }
@@ -116,7 +120,9 @@ final class FlowRows implements TcpHandler {
     /** The rows of the streams the session's end found open, in the order they were established. */
     void flushOpen() {
         open.sort(Comparator.comparingLong(f -> f.seq));
-        for (Flow f : open) rows.add(row(f, Nids.NIDS_EXITING));
+        if (rows != null) {
+            for (Flow f : open) rows.add(row(f, Nids.NIDS_EXITING));
+        }
         open.clear();
     }
 
