@@ -200,7 +200,7 @@ build_libnids() {
         die "libnids build failed; see $tree/jnids-make.log")
     mkdir -p "$OUT/lib" "$OUT/include/libnids"
     install -m 644 "$tree/src/libnids.a" "$OUT/lib/"
-    install -m 644 "$tree/src/nids.h" "$OUT/include/"
+    install -m 644 "$tree/src/nids.h" "$tree/src/nids_current.h" "$OUT/include/"
     # Internal headers, for the project's helpers that read libnids' scan records.
     install -m 644 "$tree/src/scan.h" "$OUT/include/libnids/"
     echo "$stamp" >"$stampfile"

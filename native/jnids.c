@@ -3,17 +3,24 @@
  * the loop can be broken from any thread and timestamps outlive libpcap's
  * buffers), hands it to libnids through nids_params.pcap_desc, and forwards
  * libnids' callbacks to Java through the boxes described in jnids.h.
+ *
+ * All state is in struct jnids_session. Process-wide are only the up-calls
+ * (set once) and, per thread, the session whose call is running on it, which
+ * is how libnids' callbacks (trampolines below) find their session.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,18 +31,69 @@
 #include "jnids.h"
 #include "jnids_coroutine.h"
 
-static int64_t tcp_box[JNIDS_TCP_BOX_SLOTS];
-static int64_t udp_box[JNIDS_PKT_BOX_SLOTS];
-static int64_t ip_box[JNIDS_PKT_BOX_SLOTS];
-static int64_t warning_box[JNIDS_PKT_BOX_SLOTS];
-static int64_t filter_box[JNIDS_PKT_BOX_SLOTS];
+enum { STAGE_COUNT = 4 };
 
-/* 0: UDP payload, 1: UDP datagram, 2: IP / IP fragment, 3: filter, 4: scan probes */
-static u_char stage_udp_payload[JNIDS_STAGE_BYTES];
-static u_char stage_udp_ip[JNIDS_STAGE_BYTES];
-static u_char stage_ip[JNIDS_STAGE_BYTES];
-static u_char stage_filter[JNIDS_STAGE_BYTES];
-static int64_t stage_scan[JNIDS_SCAN_MAX * 3];
+struct jnids_session {
+    int id;                     /* passed to the up-calls */
+    struct nids_engine *engine;
+    struct jnids_co co;
+
+    int64_t tcp_box[JNIDS_TCP_BOX_SLOTS];
+    int64_t udp_box[JNIDS_PKT_BOX_SLOTS];
+    int64_t ip_box[JNIDS_PKT_BOX_SLOTS];
+    int64_t warning_box[JNIDS_PKT_BOX_SLOTS];
+    int64_t filter_box[JNIDS_PKT_BOX_SLOTS];
+
+    /* One mapping for the staging buffers (0: UDP payload, 1: UDP datagram,
+     * 2: IP / IP fragment, 3: filter) and the scan probes after them; its
+     * pages are committed only when touched, which zero copy never does. */
+    u_char *stage;
+
+    pcap_t *pcap;               /* the open capture, NULL without one */
+    /* What jnids_stop() may break: the capture, while it is open. A stopper
+     * counts itself in stoppers around its use, and whoever closes the
+     * capture clears breakable first and then waits for stoppers to drain
+     * (a few instructions), so that stop never meets a closed handle and
+     * never waits itself. */
+    _Atomic(pcap_t *) breakable;
+    atomic_int stoppers;
+    atomic_int stop;
+    int in_loop;
+    int abandoned;              /* libnids ran out of memory: its engine is never touched again */
+    int dying;                  /* being freed: no callback reaches Java */
+    jmp_buf out_of_memory;
+    double last_ts;
+    int64_t packets;
+    bpf_u_int32 caplen;         /* bytes captured of the packet being processed */
+    const u_char *packet;       /* its bytes, valid until libnids is done with it */
+    int dev_addon;              /* nids_params.dev_addon as set before nids_init() */
+    int ip_waiting;             /* see take_waiting_ip() */
+    struct tcp_stream *current_tcp;  /* the stream whose TCP callback is running */
+    int zero_copy;
+    int listening[5];
+    int raw_callbacks;
+    int coroutine_wanted;
+    char *strings[3];           /* device, filename, pcap_filter, owned here */
+    struct nids_chksum_ctl *chksum;
+    char *read_buffer;          /* the open capture file's stdio buffer */
+
+    /* What enter() replaced on the calling thread, for leave(). */
+    struct nids_engine *outer_engine;
+    jnids_session *outer_session;
+
+    int error_code;
+    char device_name[256];
+    char error[PCAP_ERRBUF_SIZE + 256];
+};
+
+enum {
+    STAGE_SCAN_OFFSET = STAGE_COUNT * JNIDS_STAGE_BYTES,
+    STAGE_MAP_BYTES = STAGE_SCAN_OFFSET + JNIDS_SCAN_MAX * 3 * 8
+};
+
+/* The session whose call is running on this thread: libnids' callbacks have
+ * no user pointer, so the trampolines look here. */
+static __thread jnids_session *current __attribute__((tls_model("initial-exec")));
 
 static jnids_tcp_upcall tcp_upcall;
 static jnids_udp_upcall udp_upcall;
@@ -43,68 +101,165 @@ static jnids_ip_upcall ip_upcall;
 static jnids_warning_upcall warning_upcall;
 static jnids_filter_upcall filter_upcall;
 
-static struct {
-    pcap_t *pcap;
-    volatile sig_atomic_t stop;
-    int in_loop;
-    int abandoned;
-    jmp_buf out_of_memory;
-    double last_ts;
-    int64_t packets;
-    bpf_u_int32 caplen;     /* bytes captured of the packet being processed */
-    const u_char *packet;   /* its bytes, valid until libnids is done with it */
-    int dev_addon;          /* nids_params.dev_addon as set before nids_init() */
-    char error[PCAP_ERRBUF_SIZE + 256];
-} session;
-
-static void set_error(const char *fmt, const char *detail)
+/* Makes s and its engine current on this thread, remembering what was. */
+static inline void enter(jnids_session *s)
 {
-    snprintf(session.error, sizeof session.error, fmt, detail ? detail : "");
+    s->outer_session = current;
+    current = s;
+    s->outer_engine = nids_engine_use(s->engine);
 }
 
-const char *jnids_error(void) { return session.error; }
-void jnids_set_kill_error(const char *message) { set_error("%s", message); }
-int64_t *jnids_tcp_box(void) { return tcp_box; }
-int64_t *jnids_udp_box(void) { return udp_box; }
-int64_t *jnids_ip_box(void) { return ip_box; }
-int64_t *jnids_warning_box(void) { return warning_box; }
-int64_t *jnids_filter_box(void) { return filter_box; }
-
-u_char *jnids_stage(int which)
+static inline void leave(jnids_session *s)
 {
-    switch (which) {
-    case 0: return stage_udp_payload;
-    case 1: return stage_udp_ip;
-    case 2: return stage_ip;
-    case 3: return stage_filter;
-    case 4: return (u_char *)stage_scan;
-    default: return NULL;
-    }
+    nids_engine_use(s->outer_engine);
+    current = s->outer_session;
 }
+
+static void set_error_code(jnids_session *s, int code, const char *fmt, const char *detail)
+{
+    s->error_code = code;
+    snprintf(s->error, sizeof s->error, fmt, detail ? detail : "");
+}
+
+#define set_error(s, fmt, detail) set_error_code(s, JNIDS_ERR_STATE, fmt, detail)
+
+const char *jnids_error(jnids_session *s) { return s->error; }
+int jnids_error_code(jnids_session *s) { return s->error_code; }
+void jnids_set_kill_error(jnids_session *s, const char *message) { set_error_code(s, JNIDS_ERR_SEND, "%s", message); }
+int64_t *jnids_tcp_box(jnids_session *s) { return s->tcp_box; }
+int64_t *jnids_udp_box(jnids_session *s) { return s->udp_box; }
+int64_t *jnids_ip_box(jnids_session *s) { return s->ip_box; }
+int64_t *jnids_warning_box(jnids_session *s) { return s->warning_box; }
+int64_t *jnids_filter_box(jnids_session *s) { return s->filter_box; }
+
+u_char *jnids_stage(jnids_session *s, int which)
+{
+    if (which >= 0 && which < STAGE_COUNT)
+        return s->stage + which * JNIDS_STAGE_BYTES;
+    if (which == STAGE_COUNT)
+        return s->stage + STAGE_SCAN_OFFSET;
+    return NULL;
+}
+
+static int64_t *stage_scan(jnids_session *s) { return (int64_t *)(void *)(s->stage + STAGE_SCAN_OFFSET); }
 
 const char *jnids_pcap_version(void) { return pcap_lib_version(); }
 
+jnids_session *jnids_session_new(int id)
+{
+    jnids_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    void *m = mmap(NULL, STAGE_MAP_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) {
+        free(s);
+        return NULL;
+    }
+    s->stage = m;
+    s->engine = nids_engine_new();
+    if (!s->engine) {
+        munmap(m, STAGE_MAP_BYTES);
+        free(s);
+        return NULL;
+    }
+    s->id = id;
+    s->coroutine_wanted = 1;
+    s->zero_copy = 1;
+    return s;
+}
+
+int64_t jnids_session_bytes(int part)
+{
+    switch (part) {
+    case 0: return (int64_t)sizeof(struct jnids_session);
+    case 1: return STAGE_MAP_BYTES;
+    case 2: return (int64_t)jnids_co_reserved_bytes();
+    case 3: return JNIDS_READ_BUFFER_BYTES;
+    default: return -1;
+    }
+}
+
+struct nids_prm *jnids_params(jnids_session *s)
+{
+    enter(s);
+    struct nids_prm *p = &nids_params;
+    leave(s);
+    return p;
+}
+
+int jnids_set_string_param(jnids_session *s, int which, const char *value)
+{
+    if (which < 0 || which > 2)
+        return -1;
+    char *copy = NULL;
+    if (value && !(copy = strdup(value)))
+        return -1;
+    enter(s);
+    switch (which) {
+    case 0: nids_params.device = copy; break;
+    case 1: nids_params.filename = copy; break;
+    case 2: nids_params.pcap_filter = copy; break;
+    }
+    leave(s);
+    free(s->strings[which]);
+    s->strings[which] = copy;
+    return 0;
+}
+
+int jnids_set_chksum_ctl(jnids_session *s, const int32_t *triples, int n)
+{
+    struct nids_chksum_ctl *table = NULL;
+    if (n < 0)
+        return -1;
+    if (n > 0) {
+        table = calloc((size_t)n, sizeof *table);
+        if (!table)
+            return -1;
+        for (int i = 0; i < n; i++) {
+            table[i].netaddr = (u_int)triples[3 * i];
+            table[i].mask = (u_int)triples[3 * i + 1];
+            table[i].action = (u_int)triples[3 * i + 2];
+        }
+    }
+    enter(s);
+    nids_register_chksum_ctl(table, n);
+    leave(s);
+    free(s->chksum);
+    s->chksum = table;
+    return 0;
+}
+
 /* Raw callbacks are Java code called by JNI up-calls from inside libnids, so
  * libnids must then run on the Java thread's own stack: HotSpot keeps Java
- * frames and monitors only there. Once one is registered, jnids stays with
- * up-calls for the rest of the process. */
-static int raw_callbacks;
-
-void jnids_raw_register_tcp(jnids_tcp_callback f) { raw_callbacks = 1; nids_register_tcp((void *)f); }
-void jnids_raw_unregister_tcp(jnids_tcp_callback f) { nids_unregister_tcp((void *)f); }
-void jnids_raw_register_udp(jnids_udp_callback f) { raw_callbacks = 1; nids_register_udp((void *)f); }
-void jnids_raw_unregister_udp(jnids_udp_callback f) { nids_unregister_udp((void *)f); }
-void jnids_raw_register_ip(jnids_ip_callback f) { raw_callbacks = 1; nids_register_ip((void *)f); }
-void jnids_raw_unregister_ip(jnids_ip_callback f) { nids_unregister_ip((void *)f); }
-void jnids_raw_register_ip_frag(jnids_ip_callback f) { raw_callbacks = 1; nids_register_ip_frag((void *)f); }
-void jnids_raw_unregister_ip_frag(jnids_ip_callback f) { nids_unregister_ip_frag((void *)f); }
+ * frames and monitors only there. Once one is registered, the session stays
+ * with up-calls for the rest of its life. */
+#define RAW_REGISTRATION(name, call, type, mark) \
+    void name(jnids_session *s, type f) { enter(s); if (mark) s->raw_callbacks = 1; call((void *)f); leave(s); }
+RAW_REGISTRATION(jnids_raw_register_tcp, nids_register_tcp, jnids_tcp_callback, 1)
+RAW_REGISTRATION(jnids_raw_unregister_tcp, nids_unregister_tcp, jnids_tcp_callback, 0)
+RAW_REGISTRATION(jnids_raw_register_udp, nids_register_udp, jnids_udp_callback, 1)
+RAW_REGISTRATION(jnids_raw_unregister_udp, nids_unregister_udp, jnids_udp_callback, 0)
+RAW_REGISTRATION(jnids_raw_register_ip, nids_register_ip, jnids_ip_callback, 1)
+RAW_REGISTRATION(jnids_raw_unregister_ip, nids_unregister_ip, jnids_ip_callback, 0)
+RAW_REGISTRATION(jnids_raw_register_ip_frag, nids_register_ip_frag, jnids_ip_callback, 1)
+RAW_REGISTRATION(jnids_raw_unregister_ip_frag, nids_unregister_ip_frag, jnids_ip_callback, 0)
 
 /* How a callback reaches Java: on the coroutine, as an event returned by the
  * down-call that resumed libnids (jnids_call, jnids_reply); otherwise by the
  * JNI up-call given to jnids_set_upcalls(). */
 static int64_t event(int kind, int detail, int arg)
 {
-    return (int64_t)((uint64_t)(uint32_t)arg << 32 | (uint64_t)(uint32_t)(detail & 0xffffff) << 8 | (uint32_t)kind);
+    return (int64_t)((uint64_t)(uint32_t)arg << JNIDS_EV_ARG_SHIFT
+                     | (uint64_t)(uint32_t)(detail & JNIDS_EV_DETAIL_MASK) << JNIDS_EV_DETAIL_SHIFT
+                     | (uint32_t)(kind & JNIDS_EV_KIND_MASK));
+}
+
+/* Leaves the session's engine for the caller's and suspends the coroutine;
+ * the reply comes back through jnids_reply(), which enters the session again. */
+static int yield_event(jnids_session *s, int64_t ev)
+{
+    leave(s);
+    return jnids_co_yield(&s->co, ev);
 }
 
 /* An IP callback whose datagram lies in the packet being processed is not
@@ -114,36 +269,37 @@ static int64_t event(int kind, int detail, int arg)
  * the crossings when both IP and TCP handlers listen. Handlers see the same
  * order as before: libnids calls IP listeners before it processes TCP and UDP,
  * and nothing of that processing is visible to Java in between. */
-static int ip_waiting;
-
-static int take_waiting_ip(void)
+static int take_waiting_ip(jnids_session *s)
 {
-    int flag = ip_waiting ? JNIDS_EV_IP_FIRST : 0;
-    ip_waiting = 0;
+    int flag = s->ip_waiting ? JNIDS_EV_IP_FIRST : 0;
+    s->ip_waiting = 0;
     return flag;
 }
 
-#define DELIVER(kind, detail, arg, upcall) \
-    (jnids_co_inside() ? jnids_co_yield(event((kind) | take_waiting_ip(), detail, arg)) : (upcall))
+#define DELIVER(s, kind, detail, arg, upcall) \
+    (jnids_co_inside(&(s)->co) ? yield_event(s, event((kind) | take_waiting_ip(s), detail, arg)) : (upcall))
+
+/* Whether callbacks are to be dropped: stopped, being freed, or no up-calls. */
+static inline int muted(const jnids_session *s, int has_upcall)
+{
+    return atomic_load_explicit(&s->stop, memory_order_relaxed) || s->dying || !has_upcall;
+}
 
 /* An up-call asked to stop (a handler threw, or called stop): no further
  * handler runs for the rest of this packet, and the loop ends after it. */
-static void stop_after_upcall(int rc)
+static void stop_after_upcall(jnids_session *s, int rc)
 {
     if (rc)
-        jnids_stop();
+        jnids_stop(s);
 }
 
-/* The stream whose TCP callback is running, for jnids_kill_current(). */
-static struct tcp_stream *current_tcp;
-
-int jnids_kill_current(void)
+int jnids_kill_current(jnids_session *s)
 {
-    if (!current_tcp) {
-        set_error("%s", "no TCP callback is running");
+    if (!s->current_tcp) {
+        set_error(s, "%s", "no TCP callback is running");
         return -1;
     }
-    return jnids_kill(current_tcp);
+    return jnids_kill(s, s->current_tcp);
 }
 
 static void fill_half(int64_t *box, const struct half_stream *h)
@@ -160,17 +316,26 @@ static void fill_half(int64_t *box, const struct half_stream *h)
     box[JNIDS_HALF_BUFSIZE] = h->bufsize;
 }
 
+/* libnids' collect counters are chars. Java keeps its handlers' counts itself
+ * and hands back at most 1 on top of the other listeners' part (TcpDispatcher),
+ * so the clamp only matters for raw listeners beyond char range. */
+static char collect_counter(int64_t v)
+{
+    return (char)(v < 0 ? 0 : v > 127 ? 127 : v);
+}
+
 static void apply_half(const int64_t *box, struct half_stream *h)
 {
-    h->collect = (char)box[JNIDS_HALF_COLLECT];
-    h->collect_urg = (char)box[JNIDS_HALF_COLLECT_URG];
+    h->collect = collect_counter(box[JNIDS_HALF_COLLECT]);
+    h->collect_urg = collect_counter(box[JNIDS_HALF_COLLECT_URG]);
 }
 
 static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
 {
-    if (session.stop || !tcp_upcall)
+    jnids_session *s = current;
+    if (muted(s, tcp_upcall != NULL))
         return;
-    int64_t *b = tcp_box;
+    int64_t *b = s->tcp_box;
     b[JNIDS_TCP_STATE] = a_tcp->nids_state;
     b[JNIDS_TCP_SADDR] = (int32_t)a_tcp->addr.saddr;
     b[JNIDS_TCP_DADDR] = (int32_t)a_tcp->addr.daddr;
@@ -182,16 +347,16 @@ static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
     fill_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
     fill_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
 
-    current_tcp = a_tcp;
-    int rc = DELIVER(JNIDS_EV_TCP, 0, a_tcp->nids_state, tcp_upcall(a_tcp->nids_state));
-    current_tcp = NULL;
+    s->current_tcp = a_tcp;
+    int rc = DELIVER(s, JNIDS_EV_TCP, 0, a_tcp->nids_state, tcp_upcall(s->id, a_tcp->nids_state));
+    s->current_tcp = NULL;
 
     apply_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
     apply_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
     *param = (void *)(intptr_t)b[JNIDS_TCP_PARAM];
     if (b[JNIDS_TCP_DISCARD] >= 0)
         nids_discard(a_tcp, (int)b[JNIDS_TCP_DISCARD]);
-    stop_after_upcall(rc);
+    stop_after_upcall(s, rc);
 }
 
 static int ip_total_length(const struct ip *iph, int available)
@@ -203,17 +368,16 @@ static int ip_total_length(const struct ip *iph, int available)
 /* Zero copy: the boxes carry the packet's own address, valid during the
  * up-call, and Java points a reusable view at it. Otherwise the bytes are
  * copied into the staging buffers, which Java's views show. */
-static int zero_copy;
+void jnids_set_zero_copy(jnids_session *s, int on) { s->zero_copy = on; }
 
-void jnids_set_zero_copy(int on) { zero_copy = on; }
-
-static void expose(int64_t *box, int addr_slot, u_char *stage, const void *src, int len)
+static void expose(jnids_session *s, int64_t *box, int addr_slot, int stage, const void *src, int len)
 {
-    if (zero_copy) {
+    if (s->zero_copy) {
         box[addr_slot] = (int64_t)(intptr_t)src;
     } else {
-        memcpy(stage, src, len);
-        box[addr_slot] = (int64_t)(intptr_t)stage;
+        u_char *to = jnids_stage(s, stage);
+        memcpy(to, src, len);
+        box[addr_slot] = (int64_t)(intptr_t)to;
     }
 }
 
@@ -224,20 +388,22 @@ static int clip(int len, int max)
 
 static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip *iph)
 {
-    if (session.stop || !udp_upcall)
+    jnids_session *s = current;
+    if (muted(s, udp_upcall != NULL))
         return;
-    int max = zero_copy ? 65535 : JNIDS_STAGE_BYTES;
+    int max = s->zero_copy ? 65535 : JNIDS_STAGE_BYTES;
     int iplen = ip_total_length(iph, max);
     len = clip(len, max);
-    expose(udp_box, JNIDS_PKT_PAYLOAD_ADDR, stage_udp_payload, data, len);
-    expose(udp_box, JNIDS_PKT_IP_ADDR, stage_udp_ip, iph, iplen);
-    udp_box[JNIDS_PKT_SADDR] = (int32_t)addr->saddr;
-    udp_box[JNIDS_PKT_DADDR] = (int32_t)addr->daddr;
-    udp_box[JNIDS_PKT_SPORT] = addr->source;
-    udp_box[JNIDS_PKT_DPORT] = addr->dest;
-    udp_box[JNIDS_PKT_IP_LEN] = iplen;
-    udp_box[JNIDS_PKT_PAYLOAD_LEN] = len;
-    stop_after_upcall(DELIVER(JNIDS_EV_UDP, 0, len, udp_upcall(len)));
+    int64_t *b = s->udp_box;
+    expose(s, b, JNIDS_PKT_PAYLOAD_ADDR, 0, data, len);
+    expose(s, b, JNIDS_PKT_IP_ADDR, 1, iph, iplen);
+    b[JNIDS_PKT_SADDR] = (int32_t)addr->saddr;
+    b[JNIDS_PKT_DADDR] = (int32_t)addr->daddr;
+    b[JNIDS_PKT_SPORT] = addr->source;
+    b[JNIDS_PKT_DPORT] = addr->dest;
+    b[JNIDS_PKT_IP_LEN] = iplen;
+    b[JNIDS_PKT_PAYLOAD_LEN] = len;
+    stop_after_upcall(s, DELIVER(s, JNIDS_EV_UDP, 0, len, udp_upcall(s->id, len)));
 }
 
 /* libnids passes its internal sk_buff size as len to IP callbacks; the
@@ -245,42 +411,46 @@ static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip
  * length, or allocated that long by defragmentation). */
 static void ip_trampoline(struct ip *iph, int skblen)
 {
-    if (session.stop || !ip_upcall)
+    (void)skblen;
+    jnids_session *s = current;
+    if (muted(s, ip_upcall != NULL))
         return;
-    int len = ip_total_length(iph, zero_copy ? 65535 : JNIDS_STAGE_BYTES);
-    expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
-    ip_box[JNIDS_PKT_IP_LEN] = len;
+    int len = ip_total_length(iph, s->zero_copy ? 65535 : JNIDS_STAGE_BYTES);
+    expose(s, s->ip_box, JNIDS_PKT_IP_ADDR, 2, iph, len);
+    s->ip_box[JNIDS_PKT_IP_LEN] = len;
     /* A reassembled datagram is freed before the packet ends: never kept. */
     const u_char *p = (const u_char *)iph;
-    int in_packet = p >= session.packet && p + len <= session.packet + session.caplen;
-    if (jnids_co_inside() && (in_packet || !zero_copy)) {
-        ip_waiting = 1;
+    int in_packet = p >= s->packet && p + len <= s->packet + s->caplen;
+    if (jnids_co_inside(&s->co) && (in_packet || !s->zero_copy)) {
+        s->ip_waiting = 1;
         return;
     }
-    stop_after_upcall(DELIVER(JNIDS_EV_IP, JNIDS_KIND_IP, len, ip_upcall(JNIDS_KIND_IP, len)));
+    stop_after_upcall(s, DELIVER(s, JNIDS_EV_IP, JNIDS_KIND_IP, len, ip_upcall(s->id, JNIDS_KIND_IP, len)));
 }
 
 /* IP fragment callbacks get the bytes captured for the packet, never more. */
 static void ip_frag_trampoline(struct ip *iph, int caplen)
 {
-    if (session.stop || !ip_upcall)
+    jnids_session *s = current;
+    if (muted(s, ip_upcall != NULL))
         return;
-    int len = clip(caplen, zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
-    expose(ip_box, JNIDS_PKT_IP_ADDR, stage_ip, iph, len);
-    ip_box[JNIDS_PKT_IP_LEN] = len;
-    stop_after_upcall(DELIVER(JNIDS_EV_IP, JNIDS_KIND_IP_FRAG, len, ip_upcall(JNIDS_KIND_IP_FRAG, len)));
+    int len = clip(caplen, s->zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
+    expose(s, s->ip_box, JNIDS_PKT_IP_ADDR, 2, iph, len);
+    s->ip_box[JNIDS_PKT_IP_LEN] = len;
+    stop_after_upcall(s, DELIVER(s, JNIDS_EV_IP, JNIDS_KIND_IP_FRAG, len, ip_upcall(s->id, JNIDS_KIND_IP_FRAG, len)));
 }
 
 static int filter_trampoline(struct ip *iph, int len)
 {
-    if (session.stop || !filter_upcall)
+    jnids_session *s = current;
+    if (muted(s, filter_upcall != NULL))
         return 1;
-    int n = clip(len, zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
-    expose(filter_box, JNIDS_PKT_IP_ADDR, stage_filter, iph, n);
-    filter_box[JNIDS_PKT_IP_LEN] = n;
-    int rc = DELIVER(JNIDS_EV_FILTER, 0, n, filter_upcall(n));
+    int n = clip(len, s->zero_copy ? INT32_MAX : JNIDS_STAGE_BYTES);
+    expose(s, s->filter_box, JNIDS_PKT_IP_ADDR, 3, iph, n);
+    s->filter_box[JNIDS_PKT_IP_LEN] = n;
+    int rc = DELIVER(s, JNIDS_EV_FILTER, 0, n, filter_upcall(s->id, n));
     if (rc < 0) {
-        jnids_stop();
+        jnids_stop(s);
         return 0;
     }
     return rc;
@@ -290,12 +460,15 @@ static int filter_trampoline(struct ip *iph, int len)
  * jnids never lets them reach syslog(3). */
 static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
 {
-    int64_t *b = warning_box;
-    memset(b, 0, sizeof warning_box);
+    jnids_session *s = current;
+    if (s->dying)
+        return;
+    int64_t *b = s->warning_box;
+    memset(b, 0, sizeof s->warning_box);
     /* libnids reports a packet too short for an IP header with the header
      * pointer all the same: its addresses would be read past the captured
      * bytes (stale memory, often the previous packet's). */
-    int captured_ip = (int)session.caplen - (int)nids_linkoffset;
+    int captured_ip = (int)s->caplen - (int)nids_linkoffset;
     int header_captured = type != NIDS_WARN_IP || errnum != NIDS_WARN_IP_HDR || captured_ip >= (int)sizeof(struct ip);
     if (iph && type != NIDS_WARN_SCAN && header_captured) {
         b[JNIDS_PKT_SADDR] = (int32_t)iph->ip_src.s_addr;
@@ -307,19 +480,21 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
         b[JNIDS_PKT_DPORT] = ntohs(th->th_dport);
     }
     if (type == NIDS_WARN_SCAN && data) {
+        /* Java refuses scan_num_ports >= JNIDS_SCAN_MAX, so the clip never cuts. */
         const struct host *h = data;
         int n = h->n_packets < 0 ? 0 : h->n_packets > JNIDS_SCAN_MAX ? JNIDS_SCAN_MAX : h->n_packets;
+        int64_t *probes = stage_scan(s);
         b[JNIDS_PKT_SADDR] = (int32_t)h->addr;
         for (int i = 0; i < n; i++) {
-            stage_scan[3 * i] = (int32_t)h->packets[i].addr;
-            stage_scan[3 * i + 1] = h->packets[i].port;
-            stage_scan[3 * i + 2] = h->packets[i].flags;
+            probes[3 * i] = (int32_t)h->packets[i].addr;
+            probes[3 * i + 1] = h->packets[i].port;
+            probes[3 * i + 2] = h->packets[i].flags;
         }
         b[JNIDS_PKT_SCAN_COUNT] = n;
     }
-    if (session.stop || !warning_upcall)
+    if (muted(s, warning_upcall != NULL))
         return;
-    stop_after_upcall(DELIVER(JNIDS_EV_WARNING, type, errnum, warning_upcall(type, errnum)));
+    stop_after_upcall(s, DELIVER(s, JNIDS_EV_WARNING, type, errnum, warning_upcall(s->id, type, errnum)));
 }
 
 /* libnids' own handler prints and exit()s. Inside a dispatch, jnids leaves the
@@ -327,10 +502,11 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
  * nids_init(), where jnids_open() catches it the same way. */
 static void no_mem_hook(char *where)
 {
-    set_error("libnids ran out of memory in %s", where);
-    if (session.in_loop)
-        longjmp(session.out_of_memory, 1);
-    fprintf(stderr, "jnids: %s outside a capture loop; aborting\n", session.error);
+    jnids_session *s = current;
+    set_error_code(s, JNIDS_ERR_NO_MEMORY, "libnids ran out of memory in %s", where);
+    if (s->in_loop)
+        longjmp(s->out_of_memory, 1);
+    fprintf(stderr, "jnids: %s outside a capture loop; aborting\n", s->error);
     abort();
 }
 
@@ -351,8 +527,7 @@ static int default_ip_filter(struct ip *x, int len)
     return 1;
 }
 
-static int listening[5];
-
+/* With the session's engine current. */
 static void apply_listen(int kind, int on)
 {
     switch (kind) {
@@ -377,13 +552,16 @@ static void apply_listen(int kind, int on)
 
 /* libnids rebuilds its callback lists in nids_init(), so the wish is kept here
  * and applied again whenever a session opens. */
-void jnids_listen(int kind, int on)
+void jnids_listen(jnids_session *s, int kind, int on)
 {
     if (kind < 0 || kind > 4)
         return;
-    listening[kind] = on;
-    if (session.pcap || kind == 4)
+    s->listening[kind] = on;
+    if (s->pcap || kind == 4) {
+        enter(s);
         apply_listen(kind, on);
+        leave(s);
+    }
 }
 
 static int supported_linktype(int dlt)
@@ -398,7 +576,7 @@ static int supported_linktype(int dlt)
     }
 }
 
-static pcap_t *open_live_device(const char *device)
+static pcap_t *open_live_device(jnids_session *s, const char *device)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     const char *name = device;
@@ -409,7 +587,7 @@ static pcap_t *open_live_device(const char *device)
     }
     pcap_t *p = pcap_create(name, errbuf);
     if (!p) {
-        set_error("cannot open device: %s", errbuf);
+        set_error_code(s, JNIDS_ERR_CAPTURE, "cannot open device: %s", errbuf);
         return NULL;
     }
     /* libnids asks for 16384 bytes, which truncates the segments of
@@ -423,16 +601,18 @@ static pcap_t *open_live_device(const char *device)
         const char *why = pcap_geterr(p);
         switch (rc) {
         case PCAP_ERROR_NO_SUCH_DEVICE:
-            snprintf(session.error, sizeof session.error,
+            s->error_code = JNIDS_ERR_NO_DEVICE;
+            snprintf(s->error, sizeof s->error,
                      "interface '%s' not found (%s); list interfaces with 'ip link'", device, why);
             break;
         case PCAP_ERROR_PERM_DENIED:
-            snprintf(session.error, sizeof session.error,
+            s->error_code = JNIDS_ERR_PERMISSION;
+            snprintf(s->error, sizeof s->error,
                      "no permission to capture on '%s' (%s); run as root or grant CAP_NET_RAW", device, why);
             break;
         default:
-            snprintf(session.error, sizeof session.error,
-                     "cannot capture on '%s': %s", device, why);
+            s->error_code = JNIDS_ERR_CAPTURE;
+            snprintf(s->error, sizeof s->error, "cannot capture on '%s': %s", device, why);
         }
         pcap_close(p);
         return NULL;
@@ -440,77 +620,100 @@ static pcap_t *open_live_device(const char *device)
     return p;
 }
 
-static char *default_device(void)
+static char *default_device(jnids_session *s)
 {
-    static char name[256];
     char errbuf[PCAP_ERRBUF_SIZE];
     pcap_if_t *all = NULL;
     if (pcap_findalldevs(&all, errbuf) < 0 || !all) {
-        set_error("no capture device found: %s", all ? "" : errbuf);
+        set_error_code(s, JNIDS_ERR_NO_DEVICE, "no capture device found: %s", all ? "" : errbuf);
         return NULL;
     }
-    snprintf(name, sizeof name, "%s", all->name);
+    snprintf(s->device_name, sizeof s->device_name, "%s", all->name);
     pcap_freealldevs(all);
-    return name;
+    return s->device_name;
 }
 
-int jnids_is_open(void) { return session.pcap != NULL; }
-int jnids_linktype(void) { return session.pcap ? pcap_datalink(session.pcap) : -1; }
+int jnids_is_open(jnids_session *s) { return s->pcap != NULL; }
+int jnids_linktype(jnids_session *s) { return s->pcap ? pcap_datalink(s->pcap) : -1; }
 
-/* One capture is open at a time (jnids_open refuses a second), so one
- * buffer serves them all. */
-static char read_buffer[JNIDS_READ_BUFFER_BYTES];
-
-/* pcap_open_offline(), with jnids' read buffer ("-" is standard input, read
- * as libpcap reads it). */
-static pcap_t *open_capture_file(const char *name, char *errbuf)
+/* pcap_open_offline(), with the session's read buffer ("-" is standard
+ * input, read as libpcap reads it). */
+static pcap_t *open_capture_file(jnids_session *s, const char *name, char *errbuf)
 {
     if (strcmp(name, "-") == 0)
         return pcap_open_offline(name, errbuf);
     FILE *f = fopen(name, "rb");
     if (!f) {
+        s->error_code = errno == ENOENT ? JNIDS_ERR_MISSING_FILE
+                      : errno == ENOMEM ? JNIDS_ERR_NO_MEMORY : JNIDS_ERR_FILE_ACCESS;
         snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", name, strerror(errno));
         return NULL;
     }
-    setvbuf(f, read_buffer, _IOFBF, sizeof read_buffer);
+    if (!s->read_buffer)
+        s->read_buffer = malloc(JNIDS_READ_BUFFER_BYTES);
+    if (s->read_buffer)
+        setvbuf(f, s->read_buffer, _IOFBF, JNIDS_READ_BUFFER_BYTES);
     pcap_t *p = pcap_fopen_offline(f, errbuf);
-    if (!p)
+    if (!p) {
+        /* libpcap says why in words only; a file that opened but is not
+         * read as a capture is "not a capture" unless it is empty or short. */
+        s->error_code = JNIDS_ERR_NOT_A_CAPTURE;
         fclose(f);
+    }
     return p;
 }
 
-int jnids_open(void)
+/* Closes the capture so that a concurrent jnids_stop() never uses it after. */
+static void close_capture(jnids_session *s)
+{
+    pcap_t *p = s->pcap;
+    if (!p)
+        return;
+    atomic_store(&s->breakable, NULL);
+    while (atomic_load(&s->stoppers) != 0)
+        sched_yield();
+    s->pcap = NULL;
+    pcap_close(p);
+    /* the stdio buffer outlives fclose() (inside pcap_close) only here */
+    free(s->read_buffer);
+    s->read_buffer = NULL;
+}
+
+static int open_locked(jnids_session *s)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *volatile p;
 
-    if (session.abandoned) {
-        set_error("%s", "the previous session ran out of memory and was abandoned; libnids cannot start again in this process");
+    if (s->abandoned) {
+        set_error_code(s, JNIDS_ERR_NO_MEMORY, "%s",
+                       "this session ran out of memory and was abandoned; close it and use a new one");
         return 0;
     }
-    if (session.pcap) {
-        set_error("%s", "a session is already open");
+    if (s->pcap) {
+        set_error(s, "%s", "a session is already open");
         return 0;
     }
+    s->error_code = JNIDS_ERR_NONE;
     if (nids_params.filename) {
-        p = open_capture_file(nids_params.filename, errbuf);
+        s->error_code = JNIDS_ERR_CAPTURE;
+        p = open_capture_file(s, nids_params.filename, errbuf);
         if (!p) {
-            snprintf(session.error, sizeof session.error, "cannot read capture '%s': %s",
-                     nids_params.filename, errbuf);
+            snprintf(s->error, sizeof s->error, "cannot read capture '%s': %s", nids_params.filename, errbuf);
             return 0;
         }
     } else {
-        const char *device = nids_params.device ? nids_params.device : default_device();
+        const char *device = nids_params.device ? nids_params.device : default_device(s);
         if (!device)
             return 0;
-        if (!(p = open_live_device(device)))
+        if (!(p = open_live_device(s, device)))
             return 0;
     }
 
     int dlt = pcap_datalink(p);
     if (!supported_linktype(dlt)) {
         const char *name = pcap_datalink_val_to_name(dlt);
-        snprintf(session.error, sizeof session.error,
+        s->error_code = JNIDS_ERR_LINK_TYPE;
+        snprintf(s->error, sizeof s->error,
                  "link type %d (%s) is not supported by libnids; supported: EN10MB, LINUX_SLL, RAW, NULL, "
                  "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER",
                  dlt, name ? name : "unknown");
@@ -520,8 +723,9 @@ int jnids_open(void)
 
     if (nids_params.pcap_filter) {
         struct bpf_program prog;
+        s->error_code = JNIDS_ERR_FILTER;
         if (pcap_compile(p, &prog, nids_params.pcap_filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-            snprintf(session.error, sizeof session.error, "invalid pcap_filter '%s': %s",
+            snprintf(s->error, sizeof s->error, "invalid pcap_filter '%s': %s",
                      nids_params.pcap_filter, pcap_geterr(p));
             pcap_close(p);
             return 0;
@@ -529,7 +733,7 @@ int jnids_open(void)
         int rc = pcap_setfilter(p, &prog);
         pcap_freecode(&prog);
         if (rc < 0) {
-            snprintf(session.error, sizeof session.error, "cannot apply pcap_filter '%s': %s",
+            snprintf(s->error, sizeof s->error, "cannot apply pcap_filter '%s': %s",
                      nids_params.pcap_filter, pcap_geterr(p));
             pcap_close(p);
             return 0;
@@ -539,104 +743,157 @@ int jnids_open(void)
     /* libnids is handed the open capture; the filter is already applied, so it
      * must not compile it again, and it must never reach syslog(3) or exit(). */
     char *filter = nids_params.pcap_filter;
-    session.dev_addon = nids_params.dev_addon;
+    s->dev_addon = nids_params.dev_addon;
     nids_params.pcap_filter = NULL;
     nids_params.pcap_desc = p;
     nids_params.syslog = (void (*)())warning_trampoline;
     nids_params.no_mem = no_mem_hook;
     nids_errbuf[0] = 0;
-    session.in_loop = 1;
+    s->in_loop = 1;
     int ok;
-    if (setjmp(session.out_of_memory)) {
+    if (setjmp(s->out_of_memory)) {
         ok = 0;
-        session.abandoned = 1;
+        s->abandoned = 1;
     } else {
         ok = nids_init();
     }
-    session.in_loop = 0;
+    s->in_loop = 0;
     nids_params.pcap_filter = filter;
     nids_params.pcap_desc = NULL;
     if (!ok) {
-        if (!session.abandoned)
-            set_error("libnids could not start: %s", nids_errbuf);
-        nids_params.dev_addon = session.dev_addon;
+        if (!s->abandoned)
+            set_error_code(s, JNIDS_ERR_CAPTURE, "libnids could not start: %s", nids_errbuf);
+        nids_params.dev_addon = s->dev_addon;
         pcap_close(p);
         return 0;
     }
-    session.pcap = p;
-    session.stop = 0;
-    session.packets = 0;
-    session.last_ts = 0;
+    s->error_code = JNIDS_ERR_NONE;
+    s->pcap = p;
+    atomic_store(&s->stop, 0);
+    atomic_store(&s->breakable, p);
+    s->packets = 0;
+    s->last_ts = 0;
     for (int kind = 0; kind < 4; kind++)
-        if (listening[kind])
+        if (s->listening[kind])
             apply_listen(kind, 1);
     return 1;
 }
 
-void jnids_close(void)
+int jnids_open(jnids_session *s)
 {
-    if (!session.pcap)
+    enter(s);
+    int ok = open_locked(s);
+    leave(s);
+    if (!ok && !s->pcap) {
+        free(s->read_buffer);
+        s->read_buffer = NULL;
+    }
+    return ok;
+}
+
+/* With the session's engine current. */
+static void close_entered(jnids_session *s)
+{
+    if (!s->pcap)
         return;
-    pcap_t *p = session.pcap;
     /* nids_exit() frees only the head node of the IP lists, and none of the
      * TCP and UDP ones: take jnids' nodes out first (IP) and after (TCP, UDP,
      * whose handlers must still see NIDS_EXITING), so sessions leak nothing. */
     apply_listen(2, 0);
     apply_listen(3, 0);
-    session.stop = 0;
-    nids_params.pcap_desc = p;
-    session.in_loop = 1;
-    if (setjmp(session.out_of_memory)) {
-        session.abandoned = 1;
+    atomic_store(&s->stop, 0);
+    nids_params.pcap_desc = s->pcap;
+    s->in_loop = 1;
+    if (setjmp(s->out_of_memory)) {
+        s->abandoned = 1;
     } else {
         nids_exit();
         apply_listen(0, 0);
         apply_listen(1, 0);
     }
-    session.in_loop = 0;
+    s->in_loop = 0;
     nids_params.pcap_desc = NULL;
     /* nids_init() replaced -1 (automatic) by its choice for this link type */
-    nids_params.dev_addon = session.dev_addon;
-    pcap_close(p);
-    session.pcap = NULL;
+    nids_params.dev_addon = s->dev_addon;
+    close_capture(s);
+}
+
+void jnids_close(jnids_session *s)
+{
+    if (current == s) {
+        close_entered(s);       /* on the coroutine, or inside jnids_call */
+        return;
+    }
+    enter(s);
+    close_entered(s);
+    leave(s);
+}
+
+void jnids_session_free(jnids_session *s)
+{
+    if (!s)
+        return;
+    if (jnids_co_busy(&s->co)) {
+        /* libnids is suspended in the middle of a call on the coroutine's
+         * stack: neither it nor the engine can be taken down safely. */
+        return;
+    }
+    s->dying = 1;
+    if (!s->abandoned) {
+        jnids_close(s);
+        if (!s->abandoned)
+            nids_engine_free(s->engine);
+    } else if (s->pcap) {
+        close_capture(s);
+    }
+    jnids_co_release(&s->co);
+    munmap(s->stage, STAGE_MAP_BYTES);
+    for (int i = 0; i < 3; i++)
+        free(s->strings[i]);
+    free(s->chksum);
+    free(s->read_buffer);
+    free(s);
 }
 
 static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_char *data)
 {
-    session.last_ts = hdr->ts.tv_sec + hdr->ts.tv_usec / 1e6;
-    session.packets++;
-    session.caplen = hdr->caplen;
-    session.packet = data;
-    ip_waiting = 0;
-    nids_pcap_handler(user, (struct pcap_pkthdr *)hdr, (u_char *)data);
+    jnids_session *s = (jnids_session *)(void *)user;
+    s->last_ts = hdr->ts.tv_sec + hdr->ts.tv_usec / 1e6;
+    s->packets++;
+    s->caplen = hdr->caplen;
+    s->packet = data;
+    s->ip_waiting = 0;
+    nids_pcap_handler(NULL, (struct pcap_pkthdr *)hdr, (u_char *)data);
     /* The IP callback of a packet with no other event goes alone. */
-    if (ip_waiting) {
-        ip_waiting = 0;
-        if (!session.stop)
-            stop_after_upcall(jnids_co_yield(event(JNIDS_EV_IP, JNIDS_KIND_IP, (int)ip_box[JNIDS_PKT_IP_LEN])));
+    if (s->ip_waiting) {
+        s->ip_waiting = 0;
+        if (!atomic_load_explicit(&s->stop, memory_order_relaxed) && !s->dying)
+            stop_after_upcall(s, yield_event(s, event(JNIDS_EV_IP, JNIDS_KIND_IP, (int)s->ip_box[JNIDS_PKT_IP_LEN])));
     }
-    session.packet = NULL;
+    s->packet = NULL;
 }
 
-/* Runs one libpcap loop call with the out-of-memory escape armed. */
-static int guarded_dispatch(int cnt, int one)
+/* Runs one libpcap loop call with the out-of-memory escape armed, with the
+ * session's engine current. */
+static int guarded_dispatch(jnids_session *s, int cnt, int one)
 {
-    if (!session.pcap) {
-        set_error("%s", "no session is open");
+    if (!s->pcap) {
+        set_error(s, "%s", "no session is open");
         return JNIDS_ERROR;
     }
-    session.stop = 0;
-    session.error[0] = 0;
-    session.in_loop = 1;
-    if (setjmp(session.out_of_memory)) {
+    atomic_store(&s->stop, 0);
+    s->error[0] = 0;
+    s->error_code = JNIDS_ERR_NONE;
+    s->in_loop = 1;
+    if (setjmp(s->out_of_memory)) {
         /* libnids' state is inconsistent now: it is never touched again. */
-        session.in_loop = 0;
-        session.abandoned = 1;
-        pcap_close(session.pcap);
-        session.pcap = NULL;
+        s->in_loop = 0;
+        s->abandoned = 1;
+        close_capture(s);
         return JNIDS_NO_MEMORY;
     }
     int r;
+    u_char *user = (u_char *)(void *)s;
     /* libpcap keeps a pcap_breakloop() request until a loop call consumes it
      * by returning PCAP_ERROR_BREAK, and a loop call that processed packets
      * before the request returns their count and leaves it set: the request
@@ -647,96 +904,127 @@ static int guarded_dispatch(int cnt, int one)
         if (one) {
             struct pcap_pkthdr *hdr;
             const u_char *data;
-            r = pcap_next_ex(session.pcap, &hdr, &data);
+            r = pcap_next_ex(s->pcap, &hdr, &data);
             if (r == 1)
-                packet_handler(NULL, hdr, data);
+                packet_handler(user, hdr, data);
         } else {
-            r = pcap_dispatch(session.pcap, cnt, packet_handler, NULL);
-            if (r == 0 && pcap_file(session.pcap))
+            r = pcap_dispatch(s->pcap, cnt, packet_handler, user);
+            if (r == 0 && pcap_file(s->pcap))
                 r = JNIDS_END;
         }
-        if (r != PCAP_ERROR_BREAK || session.stop)
+        if (r != PCAP_ERROR_BREAK || atomic_load(&s->stop))
             break;
     }
     /* On a file, pcap_next_ex() says PCAP_ERROR_BREAK at the end too. */
-    if (one && r == PCAP_ERROR_BREAK && !session.stop && pcap_file(session.pcap))
+    if (one && r == PCAP_ERROR_BREAK && !atomic_load(&s->stop) && pcap_file(s->pcap))
         r = JNIDS_END;
-    session.in_loop = 0;
+    s->in_loop = 0;
     if (r == PCAP_ERROR_BREAK)
         return JNIDS_STOPPED;
     if (r == PCAP_ERROR) {
-        snprintf(session.error, sizeof session.error, "%s", pcap_geterr(session.pcap));
+        s->error_code = pcap_file(s->pcap) ? JNIDS_ERR_DAMAGED : JNIDS_ERR_CAPTURE;
+        snprintf(s->error, sizeof s->error, "%s", pcap_geterr(s->pcap));
         return JNIDS_ERROR;
     }
     return r;
 }
 
-int jnids_dispatch(int cnt) { return guarded_dispatch(cnt, 0); }
-int jnids_next(void) { return guarded_dispatch(1, 1); }
-
-static int coroutine_wanted = 1;
-
-void jnids_set_coroutine(int on) { coroutine_wanted = on; }
-
-int jnids_coroutine_used(void) { return coroutine_wanted && !raw_callbacks && jnids_co_available(); }
-
-static int run_op(int op, int arg)
+static int run_entered(jnids_session *s, int op, int arg)
 {
     switch (op) {
     case JNIDS_OP_DISPATCH:
-        return jnids_dispatch(arg);
+        return guarded_dispatch(s, arg, 0);
     case JNIDS_OP_NEXT:
-        return jnids_next();
+        return guarded_dispatch(s, 1, 1);
     case JNIDS_OP_CLOSE:
-        jnids_close();
+        close_entered(s);
         return JNIDS_OK;
     default:
-        set_error("%s", "unknown operation");
+        set_error(s, "%s", "unknown operation");
         return JNIDS_ERROR;
     }
 }
 
-int64_t jnids_call(int op, int arg)
+int jnids_dispatch(jnids_session *s, int cnt)
 {
-    if (jnids_co_busy()) {
-        set_error("%s", "libnids is already running: finish the current call (reply to its events) first");
-        return jnids_co_finished(JNIDS_ERROR);
-    }
-    if (jnids_coroutine_used())
-        return jnids_co_start(run_op, op, arg);
-    return jnids_co_finished(run_op(op, arg));
+    enter(s);
+    int r = guarded_dispatch(s, cnt, 0);
+    leave(s);
+    return r;
 }
 
-int64_t jnids_reply(int reply)
+int jnids_next(jnids_session *s)
 {
-    if (!jnids_co_busy() || jnids_co_inside()) {
-        set_error("%s", "no event is waiting for a reply");
-        return jnids_co_finished(JNIDS_ERROR);
-    }
-    return jnids_co_resume(reply);
+    enter(s);
+    int r = guarded_dispatch(s, 1, 1);
+    leave(s);
+    return r;
 }
 
-void jnids_stop(void)
+void jnids_set_coroutine(jnids_session *s, int on) { s->coroutine_wanted = on; }
+
+int jnids_coroutine_used(jnids_session *s)
 {
-    session.stop = 1;
-    pcap_t *p = session.pcap;
+    return s->coroutine_wanted && !s->raw_callbacks && jnids_co_available(&s->co);
+}
+
+/* The coroutine's body: the session was entered by jnids_call() and is left
+ * before the coroutine finishes, as before each event. */
+static int co_body(void *ctx, int op, int arg)
+{
+    jnids_session *s = ctx;
+    int r = run_entered(s, op, arg);
+    leave(s);
+    return r;
+}
+
+int64_t jnids_call(jnids_session *s, int op, int arg)
+{
+    if (jnids_co_busy(&s->co)) {
+        set_error(s, "%s", "libnids is already running: finish the current call (reply to its events) first");
+        return jnids_co_finished(JNIDS_ERROR);
+    }
+    enter(s);
+    if (jnids_coroutine_used(s))
+        return jnids_co_start(&s->co, co_body, s, op, arg);
+    int r = run_entered(s, op, arg);
+    leave(s);
+    return jnids_co_finished(r);
+}
+
+int64_t jnids_reply(jnids_session *s, int reply)
+{
+    if (!jnids_co_busy(&s->co) || jnids_co_inside(&s->co)) {
+        set_error(s, "%s", "no event is waiting for a reply");
+        return jnids_co_finished(JNIDS_ERROR);
+    }
+    enter(s);
+    return jnids_co_resume(&s->co, reply);
+}
+
+void jnids_stop(jnids_session *s)
+{
+    atomic_store(&s->stop, 1);
+    atomic_fetch_add(&s->stoppers, 1);
+    pcap_t *p = atomic_load(&s->breakable);
     if (p)
         pcap_breakloop(p);
+    atomic_fetch_sub(&s->stoppers, 1);
 }
 
-int jnids_stopped(void) { return session.stop != 0; }
+int jnids_stopped(jnids_session *s) { return atomic_load(&s->stop) != 0; }
 
-int jnids_getfd(void) { return session.pcap ? pcap_get_selectable_fd(session.pcap) : -1; }
+int jnids_getfd(jnids_session *s) { return s->pcap ? pcap_get_selectable_fd(s->pcap) : -1; }
 
-int jnids_stats(int64_t *out3)
+int jnids_stats(jnids_session *s, int64_t *out3)
 {
     struct pcap_stat st;
-    if (!session.pcap) {
-        set_error("%s", "no session is open");
+    if (!s->pcap) {
+        set_error(s, "%s", "no session is open");
         return -1;
     }
-    if (pcap_stats(session.pcap, &st) < 0) {
-        snprintf(session.error, sizeof session.error, "%s", pcap_geterr(session.pcap));
+    if (pcap_stats(s->pcap, &st) < 0) {
+        set_error_code(s, JNIDS_ERR_CAPTURE, "%s", pcap_geterr(s->pcap));
         return -1;
     }
     out3[0] = st.ps_recv;
@@ -745,12 +1033,12 @@ int jnids_stats(int64_t *out3)
     return 0;
 }
 
-double jnids_last_ts(void) { return session.last_ts; }
-int64_t jnids_packets(void) { return session.packets; }
+double jnids_last_ts(jnids_session *s) { return s->last_ts; }
+int64_t jnids_packets(jnids_session *s) { return s->packets; }
 
-int64_t jnids_file_offset(void)
+int64_t jnids_file_offset(jnids_session *s)
 {
-    if (!session.pcap || !pcap_file(session.pcap))
+    if (!s->pcap || !pcap_file(s->pcap))
         return -1;
-    return ftell(pcap_file(session.pcap));
+    return ftell(pcap_file(s->pcap));
 }

@@ -35,22 +35,47 @@ typedef void (*jnids_syslog_hook)(int type, int errnum, struct ip *iph, void *da
 typedef void (*jnids_no_mem_hook)(char *where);
 typedef int (*jnids_ip_filter_hook)(struct ip *packet, int len);
 
-/* Typed wrappers of libnids' registration functions, for the raw bindings. */
-void jnids_raw_register_tcp(jnids_tcp_callback f);
-void jnids_raw_unregister_tcp(jnids_tcp_callback f);
-void jnids_raw_register_udp(jnids_udp_callback f);
-void jnids_raw_unregister_udp(jnids_udp_callback f);
-void jnids_raw_register_ip(jnids_ip_callback f);
-void jnids_raw_unregister_ip(jnids_ip_callback f);
-void jnids_raw_register_ip_frag(jnids_ip_callback f);
-void jnids_raw_unregister_ip_frag(jnids_ip_callback f);
+/* A jnids session: one libnids engine and everything jnids keeps for it. */
+typedef struct jnids_session jnids_session;
 
-/* Up-calls into Java. Each returns 0 to go on, non-zero to stop the run. */
-typedef int (*jnids_tcp_upcall)(int nids_state);
-typedef int (*jnids_udp_upcall)(int payload_len);
-typedef int (*jnids_ip_upcall)(int kind, int len);
-typedef int (*jnids_warning_upcall)(int type, int errnum);
-typedef int (*jnids_filter_upcall)(int len);
+/* A fresh session, with libnids' default parameters and no capture. id is
+ * what the up-calls pass to Java to name it. NULL when memory is short. */
+jnids_session *jnids_session_new(int id);
+/* Closes the capture without running any handler (no callback of this
+ * session is delivered any more), frees the engine and all memory. s must not
+ * be inside a call. NULL is ignored. */
+void jnids_session_free(jnids_session *s);
+/* The session's nids_params: stable until the session is freed. */
+struct nids_prm *jnids_params(jnids_session *s);
+/* Sets nids_params' device (0), filename (1) or pcap_filter (2) to a copy of
+ * value (NULL: unset), owned by the session. Returns 0, or -1 without memory. */
+int jnids_set_string_param(jnids_session *s, int which, const char *value);
+/* Replaces the checksum rules (nids_register_chksum_ctl) by a copy of n
+ * triples (network address, mask, NIDS_DO_CHKSUM or NIDS_DONT_CHKSUM).
+ * Returns 0, or -1 without memory. */
+int jnids_set_chksum_ctl(jnids_session *s, const int32_t *triples, int n);
+/* Fixed native bytes a session holds once open, measured as its parts:
+ * 0 the session record, 1 staging address space (committed as touched),
+ * 2 coroutine stack address space (committed as touched), 3 read buffer. */
+int64_t jnids_session_bytes(int part);
+
+/* Typed wrappers of libnids' registration functions, for the raw bindings. */
+void jnids_raw_register_tcp(jnids_session *s, jnids_tcp_callback f);
+void jnids_raw_unregister_tcp(jnids_session *s, jnids_tcp_callback f);
+void jnids_raw_register_udp(jnids_session *s, jnids_udp_callback f);
+void jnids_raw_unregister_udp(jnids_session *s, jnids_udp_callback f);
+void jnids_raw_register_ip(jnids_session *s, jnids_ip_callback f);
+void jnids_raw_unregister_ip(jnids_session *s, jnids_ip_callback f);
+void jnids_raw_register_ip_frag(jnids_session *s, jnids_ip_callback f);
+void jnids_raw_unregister_ip_frag(jnids_session *s, jnids_ip_callback f);
+
+/* Up-calls into Java, shared by all sessions: the first argument is the
+ * session's id. Each returns 0 to go on, non-zero to stop the run. */
+typedef int (*jnids_tcp_upcall)(int session, int nids_state);
+typedef int (*jnids_udp_upcall)(int session, int payload_len);
+typedef int (*jnids_ip_upcall)(int session, int kind, int len);
+typedef int (*jnids_warning_upcall)(int session, int type, int errnum);
+typedef int (*jnids_filter_upcall)(int session, int len);
 
 /* Box of a TCP callback: 64-bit slots, indices below. */
 enum {
@@ -116,6 +141,13 @@ enum {
  * call has finished and the high 32 bits are its outcome. The reply to an
  * event is what the matching up-call would return. */
 enum {
+    JNIDS_EV_KIND_MASK = 0xff,
+    JNIDS_EV_DETAIL_SHIFT = 8,
+    JNIDS_EV_DETAIL_MASK = 0xffffff,
+    JNIDS_EV_ARG_SHIFT = 32
+};
+
+enum {
     JNIDS_EV_FINISHED = 0,
     JNIDS_EV_TCP = 1,       /* argument: nids_state */
     JNIDS_EV_UDP = 2,       /* argument: payload length */
@@ -143,62 +175,83 @@ enum {
     JNIDS_NO_MEMORY = -4    /* libnids ran out of memory; session abandoned */
 };
 
-int64_t *jnids_tcp_box(void);
-int64_t *jnids_udp_box(void);
-int64_t *jnids_ip_box(void);
-int64_t *jnids_warning_box(void);
-int64_t *jnids_filter_box(void);
-u_char *jnids_stage(int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
+/* What went wrong, for jnids_error_code(): set with the message of every
+ * failure of jnids_open() and of the loop calls. */
+enum {
+    JNIDS_ERR_NONE = 0,
+    JNIDS_ERR_MISSING_FILE = 1,     /* no such capture file */
+    JNIDS_ERR_FILE_ACCESS = 2,      /* the file exists but cannot be read (permission, directory) */
+    JNIDS_ERR_NOT_A_CAPTURE = 3,    /* neither pcap nor pcapng */
+    JNIDS_ERR_LINK_TYPE = 4,        /* a link type libnids does not decode */
+    JNIDS_ERR_DAMAGED = 5,          /* a capture file that cannot be read further */
+    JNIDS_ERR_FILTER = 6,           /* a pcap_filter that does not compile or apply */
+    JNIDS_ERR_NO_DEVICE = 7,        /* no such interface, or none at all */
+    JNIDS_ERR_PERMISSION = 8,       /* not allowed to capture */
+    JNIDS_ERR_NO_MEMORY = 9,        /* libnids or jnids ran out of memory */
+    JNIDS_ERR_STATE = 10,           /* the call does not fit the session's state */
+    JNIDS_ERR_CAPTURE = 11,         /* any other libpcap or libnids failure */
+    JNIDS_ERR_SEND = 12             /* a reset could not be sent */
+};
+
+int64_t *jnids_tcp_box(jnids_session *s);
+int64_t *jnids_udp_box(jnids_session *s);
+int64_t *jnids_ip_box(jnids_session *s);
+int64_t *jnids_warning_box(jnids_session *s);
+int64_t *jnids_filter_box(jnids_session *s);
+u_char *jnids_stage(jnids_session *s, int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
 
 /* 1: hand Java the packets' own addresses; 0: copy into the staging buffers. */
-void jnids_set_zero_copy(int on);
+void jnids_set_zero_copy(jnids_session *s, int on);
+/* The up-calls of all sessions; set once, before any session runs. */
 void jnids_set_upcalls(jnids_tcp_upcall tcp, jnids_udp_upcall udp, jnids_ip_upcall ip,
                        jnids_warning_upcall warning, jnids_filter_upcall filter);
 /* Installs or removes the trampoline of a kind: 0 TCP, 1 UDP, 2 IP, 3 IP fragments, 4 filter. */
-void jnids_listen(int kind, int on);
+void jnids_listen(jnids_session *s, int kind, int on);
 
-/* Opens the capture named by nids_params (file, else live device), applies the
- * BPF filter and initialises libnids on it. Returns 1, or 0 with a message in
- * jnids_error(). */
-int jnids_open(void);
+/* Opens the capture named by the session's nids_params (file, else live
+ * device), applies the BPF filter and initialises libnids on it. Returns 1, or
+ * 0 with a message in jnids_error(). */
+int jnids_open(jnids_session *s);
 /* Ends the session as nids_exit() does and closes the capture. */
-void jnids_close(void);
-int jnids_is_open(void);
-int jnids_linktype(void);
+void jnids_close(jnids_session *s);
+int jnids_is_open(jnids_session *s);
+int jnids_linktype(jnids_session *s);
 
 /* Processes up to cnt packets (-1: all available). Returns the number processed,
  * or one of JNIDS_END, JNIDS_ERROR, JNIDS_STOPPED, JNIDS_NO_MEMORY. */
-int jnids_dispatch(int cnt);
+int jnids_dispatch(jnids_session *s, int cnt);
 /* Processes one packet: 1, 0 on a live timeout, or an outcome code. */
-int jnids_next(void);
+int jnids_next(jnids_session *s);
 /* Runs an operation, on the coroutine when it is used: returns its first event,
  * or its outcome when it finished. While an event is pending, nothing but
  * jnids_reply() (and what a handler may call) may be called. */
-int64_t jnids_call(int op, int arg);
+int64_t jnids_call(jnids_session *s, int op, int arg);
 /* Answers the pending event; returns the next event or the outcome. */
-int64_t jnids_reply(int reply);
+int64_t jnids_reply(jnids_session *s, int reply);
 /* 0: deliver callbacks by JNI up-calls even where the coroutine works. */
-void jnids_set_coroutine(int on);
+void jnids_set_coroutine(jnids_session *s, int on);
 /* Whether jnids_call() runs libnids on the coroutine now. */
-int jnids_coroutine_used(void);
-/* Safe from any thread, and from inside a handler. */
-void jnids_stop(void);
+int jnids_coroutine_used(jnids_session *s);
+/* Safe from any thread, and from inside a handler; never blocks. */
+void jnids_stop(jnids_session *s);
 /* Whether the running (or last) loop call was asked to stop; a loop call that
  * processed packets before the stop returns their count, not JNIDS_STOPPED. */
-int jnids_stopped(void);
-int jnids_getfd(void);
+int jnids_stopped(jnids_session *s);
+int jnids_getfd(jnids_session *s);
 /* Fills recv, drop, ifdrop; returns 0, or -1 with a message in jnids_error(). */
-int jnids_stats(int64_t *out3);
-double jnids_last_ts(void);
-int64_t jnids_packets(void);
-int64_t jnids_file_offset(void);
-const char *jnids_error(void);
+int jnids_stats(jnids_session *s, int64_t *out3);
+double jnids_last_ts(jnids_session *s);
+int64_t jnids_packets(jnids_session *s);
+int64_t jnids_file_offset(jnids_session *s);
+const char *jnids_error(jnids_session *s);
+/* The JNIDS_ERR_* code of the message in jnids_error(). */
+int jnids_error_code(jnids_session *s);
 
 /* Resets a connection both ways with forged RST segments on a raw socket.
  * Returns 0, or -1 with a message in jnids_error(). */
-int jnids_kill(struct tcp_stream *a_tcp);
+int jnids_kill(jnids_session *s, struct tcp_stream *a_tcp);
 /* The same for the stream whose TCP callback is running now. */
-int jnids_kill_current(void);
+int jnids_kill_current(jnids_session *s);
 
 const char *jnids_pcap_version(void);
 

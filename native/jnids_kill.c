@@ -16,8 +16,7 @@
 
 #include "jnids.h"
 
-const char *jnids_error(void);
-void jnids_set_kill_error(const char *message);
+void jnids_set_kill_error(jnids_session *s, const char *message);
 
 static uint16_t fold(uint32_t sum)
 {
@@ -73,14 +72,14 @@ static int send_rst(int fd, u_int saddr, u_short sport, u_int daddr, u_short dpo
     return sendto(fd, &pkt, sizeof pkt, 0, (struct sockaddr *)&to, sizeof to) == (ssize_t)sizeof pkt ? 0 : -1;
 }
 
-int jnids_kill(struct tcp_stream *a_tcp)
+int jnids_kill(jnids_session *s, struct tcp_stream *a_tcp)
 {
     int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
     if (fd < 0) {
         char msg[256];
         snprintf(msg, sizeof msg, "cannot open a raw socket to reset the connection: %s%s", strerror(errno),
                  errno == EPERM ? " (needs root or CAP_NET_RAW)" : "");
-        jnids_set_kill_error(msg);
+        jnids_set_kill_error(s, msg);
         return -1;
     }
     /* The server half holds what the client sent: the server expects the
@@ -95,7 +94,7 @@ int jnids_kill(struct tcp_stream *a_tcp)
     if (rc < 0) {
         char msg[256];
         snprintf(msg, sizeof msg, "cannot send the reset segments: %s", strerror(errno));
-        jnids_set_kill_error(msg);
+        jnids_set_kill_error(s, msg);
     }
     close(fd);
     return rc;

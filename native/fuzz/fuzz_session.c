@@ -39,6 +39,8 @@ static void touch(int64_t address, int64_t n)
     sink += s;
 }
 
+static jnids_session *S;
+
 static int stop_now(void)
 {
     return (flags & FS_STOP) && ++events % 7 == 0;
@@ -50,9 +52,10 @@ static void touch_half(int64_t *h)
     sink += h[JNIDS_HALF_URGDATA];
 }
 
-static int on_tcp(int state)
+static int on_tcp(int id, int state)
 {
-    int64_t *b = jnids_tcp_box();
+    (void)id;
+    int64_t *b = jnids_tcp_box(S);
     int64_t *c = b + JNIDS_TCP_CLIENT, *s = b + JNIDS_TCP_SERVER;
     switch (state) {
     case NIDS_JUST_EST:
@@ -82,32 +85,36 @@ static int on_tcp(int state)
     return stop_now();
 }
 
-static int on_udp(int len)
+static int on_udp(int id, int len)
 {
-    int64_t *b = jnids_udp_box();
+    (void)id;
+    int64_t *b = jnids_udp_box(S);
     touch(b[JNIDS_PKT_PAYLOAD_ADDR], len);
     touch(b[JNIDS_PKT_IP_ADDR], b[JNIDS_PKT_IP_LEN]);
     return stop_now();
 }
 
-static int on_ip(int kind, int len)
+static int on_ip(int id, int kind, int len)
 {
+    (void)id;
     (void)kind;
-    touch(jnids_ip_box()[JNIDS_PKT_IP_ADDR], len);
+    touch(jnids_ip_box(S)[JNIDS_PKT_IP_ADDR], len);
     return stop_now();
 }
 
-static int on_warning(int type, int errnum)
+static int on_warning(int id, int type, int errnum)
 {
-    int64_t *b = jnids_warning_box();
+    (void)id;
+    int64_t *b = jnids_warning_box(S);
     sink += b[JNIDS_PKT_SADDR] + b[JNIDS_PKT_SPORT] + type + errnum;
-    touch((int64_t)(intptr_t)jnids_stage(4), 3 * 8 * b[JNIDS_PKT_SCAN_COUNT]);
+    touch((int64_t)(intptr_t)jnids_stage(S, 4), 3 * 8 * b[JNIDS_PKT_SCAN_COUNT]);
     return stop_now();
 }
 
-static int on_filter(int len)
+static int on_filter(int id, int len)
 {
-    int64_t *b = jnids_filter_box();
+    (void)id;
+    int64_t *b = jnids_filter_box(S);
     touch(b[JNIDS_PKT_IP_ADDR], len);
     return (b[JNIDS_PKT_IP_LEN] & 15) != 3;
 }
@@ -115,29 +122,29 @@ static int on_filter(int len)
 /* What NativeLoop.deliver() does. */
 static int answer(int64_t event)
 {
-    int kind = (int)(event & 0xff);
-    int detail = (int)((event >> 8) & 0xffffff);
-    int arg = (int)(event >> 32);
+    int kind = (int)(event & JNIDS_EV_KIND_MASK);
+    int detail = (int)((event >> JNIDS_EV_DETAIL_SHIFT) & JNIDS_EV_DETAIL_MASK);
+    int arg = (int)(event >> JNIDS_EV_ARG_SHIFT);
     if (kind & JNIDS_EV_IP_FIRST) {
         kind &= ~JNIDS_EV_IP_FIRST;
-        if (on_ip(JNIDS_KIND_IP, (int)jnids_ip_box()[JNIDS_PKT_IP_LEN]))
+        if (on_ip(0, JNIDS_KIND_IP, (int)jnids_ip_box(S)[JNIDS_PKT_IP_LEN]))
             return kind == JNIDS_EV_FILTER ? -1 : 1;
     }
     switch (kind) {
-    case JNIDS_EV_TCP: return on_tcp(arg);
-    case JNIDS_EV_UDP: return on_udp(arg);
-    case JNIDS_EV_IP: return on_ip(detail, arg);
-    case JNIDS_EV_WARNING: return on_warning(detail, arg);
-    case JNIDS_EV_FILTER: return on_filter(arg);
+    case JNIDS_EV_TCP: return on_tcp(0, arg);
+    case JNIDS_EV_UDP: return on_udp(0, arg);
+    case JNIDS_EV_IP: return on_ip(0, detail, arg);
+    case JNIDS_EV_WARNING: return on_warning(0, detail, arg);
+    case JNIDS_EV_FILTER: return on_filter(0, arg);
     default: __builtin_trap();
     }
 }
 
 static int run(int op, int arg)
 {
-    int64_t event = jnids_call(op, arg);
+    int64_t event = jnids_call(S, op, arg);
     while ((event & 0xff) != JNIDS_EV_FINISHED)
-        event = jnids_reply(answer(event));
+        event = jnids_reply(S, answer(event));
     return (int)(event >> 32);
 }
 
@@ -158,22 +165,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     flags = data[0];
     events = 0;
-    nids_params.filename = path;
-    nids_params.n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
-    nids_params.n_hosts = flags & FS_SMALL ? 2 : 256;
-    nids_params.tcp_workarounds = (flags & FS_SMALL) != 0;
-    jnids_set_zero_copy(!(flags & FS_NO_ZERO_COPY));
-    jnids_set_coroutine(!(flags & FS_UPCALLS));
-    for (int kind = 0; kind < 4; kind++)
-        jnids_listen(kind, 1);
-    jnids_listen(4, (flags & FS_FILTER) != 0);
-    if (!jnids_open())
+    S = jnids_session_new(0);
+    if (!S)
         return 0;
+    struct nids_prm *prm = jnids_params(S);
+    jnids_set_string_param(S, 1, path);
+    prm->n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
+    prm->n_hosts = flags & FS_SMALL ? 2 : 256;
+    prm->tcp_workarounds = (flags & FS_SMALL) != 0;
+    jnids_set_zero_copy(S, !(flags & FS_NO_ZERO_COPY));
+    jnids_set_coroutine(S, !(flags & FS_UPCALLS));
+    for (int kind = 0; kind < 4; kind++)
+        jnids_listen(S, kind, 1);
+    jnids_listen(S, 4, (flags & FS_FILTER) != 0);
+    if (!jnids_open(S)) {
+        jnids_session_free(S);
+        return 0;
+    }
     for (int calls = 0; calls < 100000; calls++) {
         int r = run(flags & FS_ONE ? JNIDS_OP_NEXT : JNIDS_OP_DISPATCH, -1);
         if (r == JNIDS_END || r == JNIDS_ERROR || r == JNIDS_NO_MEMORY)
             break;
     }
     run(JNIDS_OP_CLOSE, 0);
+    jnids_session_free(S);
     return 0;
 }

@@ -20,9 +20,11 @@ OUT=${JNIDS_REGRESS_OUT:-$TOP/target/regress}
     { echo "regress.sh: no configured libnids tree in $NATIVE/src; run 'bash cppbuild.sh' first" >&2; exit 2; }
 mkdir -p "$OUT"
 SAN="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-sanitize=alignment"
-DEFS="-D_BSD_SOURCE -DLIBNET_VER=-1 -DHAVE_ICMPHDR=1 -DHAVE_TCP_STATES=1 -DHAVE_BSD_UDPHDR=1"
+# As libnids' Makefile compiles its own sources (NIDS_BUILDING_LIBNIDS: inside
+# libnids, nids.h's variables are the current engine's members; patch 0016).
+DEFS="-D_BSD_SOURCE -DLIBNET_VER=-1 -DHAVE_ICMPHDR=1 -DHAVE_TCP_STATES=1 -DHAVE_BSD_UDPHDR=1 -DNIDS_BUILDING_LIBNIDS"
 objs=()
-for f in checksum ip_fragment ip_options killtcp libnids scan tcp util allpromisc hash; do
+for f in checksum ip_fragment ip_options killtcp libnids scan tcp util allpromisc hash engine; do
     "$CC" $SAN $DEFS -w -I"$NIDS" -I"$PCAP" -c "$NIDS/$f.c" -o "$OUT/$f.o"
     objs+=("$OUT/$f.o")
 done

@@ -8,18 +8,21 @@ import java.util.Map;
 import io.github.jnids.global.nids;
 
 /**
- * libnids' checksum control list: which networks' packets are not checksum
- * verified. libnids keeps a pointer to the array, so it lives here until the
- * next call replaces it.
+ * A session's libnids checksum control list: which networks' packets are not
+ * checksum verified. The native session keeps its own copy of the table,
+ * which libnids points to, until the next call replaces it.
  */
 final class ChecksumRules {
-    private static final int NIDS_DO_CHKSUM = 0, NIDS_DONT_CHKSUM = 1;
-    private nids.nids_chksum_ctl current;
+    private final nids.jnids_session session;
+
+    ChecksumRules(nids.jnids_session session) {
+        this.session = session;
+    }
 
     void apply(List<Map.Entry<String, Boolean>> rules) {
         if (rules == null) throw new IllegalArgumentException("chksumCtl: the rule list is null; pass List.of() for none");
         int n = rules.size();
-        nids.nids_chksum_ctl table = n == 0 ? null : new nids.nids_chksum_ctl(n);
+        int[] table = new int[3 * n];
         for (int i = 0; i < n; i++) {
             Map.Entry<String, Boolean> rule = rules.get(i);
             if (rule == null || rule.getKey() == null || rule.getValue() == null) {
@@ -27,13 +30,13 @@ final class ChecksumRules {
                         + "; each rule is Map.entry(\"10.0.0.0/8\", false)");
             }
             int[] net = parse(rule.getKey());
-            table.position(i).netaddr(net[0] & net[1]).mask(net[1])
-                    .action(rule.getValue() ? NIDS_DO_CHKSUM : NIDS_DONT_CHKSUM).reserved(0);
+            table[3 * i] = net[0] & net[1];
+            table[3 * i + 1] = net[1];
+            table[3 * i + 2] = rule.getValue() ? nids.NIDS_DO_CHKSUM : nids.NIDS_DONT_CHKSUM;
         }
-        nids.nids_register_chksum_ctl(table == null ? null : table.position(0), n);
-        nids.nids_chksum_ctl old = current;
-        current = table;
-        if (old != null) old.close();
+        if (nids.jnids_set_chksum_ctl(session, table, n) != 0) {
+            throw new NidsException(NidsException.Reason.OUT_OF_MEMORY, "chksumCtl: no memory for " + n + " rules");
+        }
     }
 
     /** Parses "a.b.c.d/len" (or a bare address, /32) into network-order address and mask. */

@@ -17,23 +17,29 @@ import static io.github.jnids.global.nids.*;
 final class NativeLoop {
     static final String PROPERTY = "jnids.callbacks";
 
+    private final Session session;
+    /** The native session's address. */
+    private final long s;
     private final TcpDispatcher tcp;
     private final PacketDispatcher packets;
     private final WarningDispatcher warnings;
 
-    NativeLoop(TcpDispatcher tcp, PacketDispatcher packets, WarningDispatcher warnings) {
+    NativeLoop(Session session, long nativeSession, TcpDispatcher tcp, PacketDispatcher packets,
+            WarningDispatcher warnings) {
+        this.session = session;
+        this.s = nativeSession;
         this.tcp = tcp;
         this.packets = packets;
         this.warnings = warnings;
     }
 
-    /** Applies {@value #PROPERTY} ({@code coroutine}, the default, or {@code jni}). */
-    static void configure() {
+    /** Applies {@value #PROPERTY} ({@code coroutine}, the default, or {@code jni}) to a session. */
+    static void configure(io.github.jnids.global.nids.jnids_session s) {
         String v = System.getProperty(PROPERTY);
         if (v == null || v.equals("coroutine")) {
-            jnids_set_coroutine(1);
+            jnids_set_coroutine(s, 1);
         } else if (v.equals("jni")) {
-            jnids_set_coroutine(0);
+            jnids_set_coroutine(s, 0);
         } else {
             throw new IllegalArgumentException("system property " + PROPERTY + "='" + v
                     + "' is not valid: use 'coroutine' (the default) or 'jni'");
@@ -42,43 +48,55 @@ final class NativeLoop {
 
     /** Runs op to its end and returns its outcome, as the plain native call would. */
     int run(int op, int arg) {
-        long event = jnids_call(op, arg);
+        long event = jnids_call(s, op, arg);
         try {
-            while ((event & 0xff) != JNIDS_EV_FINISHED) {
-                event = jnids_reply(deliver(event));
+            while ((event & JNIDS_EV_KIND_MASK) != JNIDS_EV_FINISHED) {
+                event = jnids_reply(s, deliver(event));
             }
         } catch (Throwable t) {
             // deliver() catches everything: only the down-call itself gets
             // here (say, a StackOverflowError on entering it). libnids must
             // not stay suspended, or no later call could run it: stop it.
-            Session.handlerFailed(t);
-            while ((event & 0xff) != JNIDS_EV_FINISHED) {
-                event = jnids_reply(stop((int) event & 0x7f));
+            session.handlerFailed(t);
+            while ((event & JNIDS_EV_KIND_MASK) != JNIDS_EV_FINISHED) {
+                event = jnids_reply(s, stop(kindOf(event) & ~JNIDS_EV_IP_FIRST));
             }
         }
-        return (int) (event >> 32);
+        return argumentOf(event);
+    }
+
+    private static int kindOf(long event) {
+        return (int) event & JNIDS_EV_KIND_MASK;
+    }
+
+    private static int detailOf(long event) {
+        return ((int) event >>> JNIDS_EV_DETAIL_SHIFT) & JNIDS_EV_DETAIL_MASK;
+    }
+
+    private static int argumentOf(long event) {
+        return (int) (event >> JNIDS_EV_ARG_SHIFT);
     }
 
     private int deliver(long event) {
-        int kind = (int) event & 0xff;
+        int kind = kindOf(event);
         try {
             if ((kind & JNIDS_EV_IP_FIRST) != 0) {
                 kind &= ~JNIDS_EV_IP_FIRST;
                 // The packet's IP callback, held back to travel with this event.
-                if (packets.ipUpcall.call(JNIDS_KIND_IP, packets.ipLength()) != 0) return stop(kind);
+                if (packets.ip(JNIDS_KIND_IP, packets.ipLength()) != 0) return stop(kind);
             }
-            int arg = (int) (event >> 32);
+            int arg = argumentOf(event);
             switch (kind) {
                 case JNIDS_EV_TCP:
                     return tcp.call(arg);
                 case JNIDS_EV_UDP:
-                    return packets.udpUpcall.call(arg);
+                    return packets.udp(arg);
                 case JNIDS_EV_IP:
-                    return packets.ipUpcall.call(((int) event >>> 8) & 0xffffff, arg);
+                    return packets.ip(detailOf(event), arg);
                 case JNIDS_EV_WARNING:
-                    return warnings.call(((int) event >>> 8) & 0xffffff, arg);
+                    return warnings.call(detailOf(event), arg);
                 case JNIDS_EV_FILTER:
-                    return packets.filterUpcall.call(arg);
+                    return packets.filter(arg);
                 default:
                     throw new IllegalStateException("unknown native event " + Long.toHexString(event));
             }
@@ -86,7 +104,7 @@ final class NativeLoop {
             // The dispatchers catch their handlers' exceptions; this is a
             // failure of jnids itself. libnids is still suspended: stop it,
             // rethrow once it has returned.
-            Session.handlerFailed(t);
+            session.handlerFailed(t);
             return stop(kind);
         }
     }

@@ -4,9 +4,6 @@ import static io.github.jnids.global.nids.*;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -38,8 +35,10 @@ import io.github.jnids.global.nids;
  * }</pre>
  *
  * <h2>Sessions and threads</h2>
- * libnids is one global engine, so this class is static and there is one
- * session per JVM. {@link #init()} opens it (on {@code filename} when set, else
+ * This class is pynids' module-level API over one default {@link NidsSession},
+ * {@link #session()}; programs that need several independent engines (several
+ * captures at once, on several threads) make their own {@code NidsSession}s,
+ * whose methods are these with the same names. {@link #init()} opens it (on {@code filename} when set, else
  * on the live {@code device}); {@link #run()} on a file processes it to its end
  * and closes the session, after which {@code init()} may start another;
  * {@link #exit()} closes it at any time. Handlers and parameters survive
@@ -67,23 +66,16 @@ public final class Nids {
     public static final int NIDS_TIMEOUT = 5;
     public static final int NIDS_EXITING = 6;
 
-    private static final NativeBox TCP_BOX = new NativeBox(jnids_tcp_box(), JNIDS_TCP_BOX_SLOTS);
-    private static final HandlerList<TcpHandler> TCP = new HandlerList<>(on -> jnids_listen(0, on));
-    private static final TcpDispatcher TCP_DISPATCHER = new TcpDispatcher(TCP_BOX, TCP);
-    private static final PacketDispatcher PACKETS = new PacketDispatcher();
-    private static final WarningDispatcher WARNINGS = new WarningDispatcher();
-    private static final Params PARAMS = new Params(PACKETS);
-    private static final ChecksumRules CHECKSUMS = new ChecksumRules();
-    private static final NativeLoop LOOP = new NativeLoop(TCP_DISPATCHER, PACKETS, WARNINGS);
+    private static final NidsSession DEFAULT = new NidsSession("Nids.");
+
+    /** The session the static methods act on; never closed. */
+    public static NidsSession session() {
+        return DEFAULT;
+    }
 
     /** For tests: how many TCP callbacks took the compact-stream path. */
     static long compactCallbacks() {
-        return TCP_DISPATCHER.compactCallbacks;
-    }
-
-    static {
-        jnids_set_zero_copy(PacketDispatcher.ZERO_COPY ? 1 : 0);
-        jnids_set_upcalls(TCP_DISPATCHER, PACKETS.udpUpcall, PACKETS.ipUpcall, WARNINGS, PACKETS.filterUpcall);
+        return DEFAULT.compactCallbacks();
     }
 
     private Nids() { }
@@ -100,13 +92,7 @@ public final class Nids {
      * @throws IllegalArgumentException for a name that does not exist (the message lists the valid ones)
      */
     public static Object param(String name) {
-        Params.Param p = Params.lookup(name);
-        Session.begin("param(\"" + name + "\")", true);
-        try {
-            return PARAMS.get(p);
-        } finally {
-            Session.end();
-        }
+        return DEFAULT.param(name);
     }
 
     /**
@@ -129,19 +115,7 @@ public final class Nids {
      *                                  ({@code filename}, {@code n_tcp_streams}, ...), while one is open
      */
     public static Object param(String name, Object value) {
-        Params.Param p = Params.lookup(name);
-        Session.begin("param(\"" + name + "\", ...)", !p.fixedWhileOpen);
-        try {
-            if (p.fixedWhileOpen && Session.open) {
-                throw new IllegalStateException("parameter '" + name
-                        + "' is read when a session starts; set it before init() or after exit()");
-            }
-            Object previous = PARAMS.get(p);
-            PARAMS.set(p, value);
-            return previous;
-        } finally {
-            Session.end();
-        }
+        return DEFAULT.param(name, value);
     }
 
     /**
@@ -157,51 +131,46 @@ public final class Nids {
      * @param rules (network "a.b.c.d/len", verify?) pairs; an empty list verifies everything
      */
     public static void chksumCtl(List<Map.Entry<String, Boolean>> rules) {
-        Session.begin("chksumCtl()", false);
-        try {
-            CHECKSUMS.apply(rules);
-        } finally {
-            Session.end();
-        }
+        DEFAULT.chksumCtl(rules);
     }
 
     // ---- handlers --------------------------------------------------------
 
     /** Adds a TCP handler (see {@link TcpHandler}). Registering one twice has no effect. */
     public static void registerTcp(TcpHandler h) {
-        register(() -> TCP.add(h));
+        DEFAULT.registerTcp(h);
     }
 
     /** Removes a TCP handler; it is not called again, even for streams it was listening to. */
     public static void unregisterTcp(TcpHandler h) {
-        register(() -> TCP.remove(h));
+        DEFAULT.unregisterTcp(h);
     }
 
     /** Adds a UDP handler (see {@link UdpHandler}). */
     public static void registerUdp(UdpHandler h) {
-        register(() -> PACKETS.udp.add(h));
+        DEFAULT.registerUdp(h);
     }
 
     public static void unregisterUdp(UdpHandler h) {
-        register(() -> PACKETS.udp.remove(h));
+        DEFAULT.unregisterUdp(h);
     }
 
     /** Adds a handler for IP datagrams after defragmentation, exactly {@code ip_len} bytes each. */
     public static void registerIp(IpHandler h) {
-        register(() -> PACKETS.ip.add(h));
+        DEFAULT.registerIp(h);
     }
 
     public static void unregisterIp(IpHandler h) {
-        register(() -> PACKETS.ip.remove(h));
+        DEFAULT.unregisterIp(h);
     }
 
     /** Adds a handler for every captured IP packet, fragments included, as captured. */
     public static void registerIpFrag(IpHandler h) {
-        register(() -> PACKETS.ipFrag.add(h));
+        DEFAULT.registerIpFrag(h);
     }
 
     public static void unregisterIpFrag(IpHandler h) {
-        register(() -> PACKETS.ipFrag.remove(h));
+        DEFAULT.unregisterIpFrag(h);
     }
 
     /**
@@ -214,21 +183,13 @@ public final class Nids {
      * }</pre>
      */
     public static void registerWarning(WarningHandler h) {
-        register(() -> WARNINGS.handlers.add(h));
+        DEFAULT.registerWarning(h);
     }
 
     public static void unregisterWarning(WarningHandler h) {
-        register(() -> WARNINGS.handlers.remove(h));
+        DEFAULT.unregisterWarning(h);
     }
 
-    private static void register(Runnable change) {
-        Session.begin("registering a handler", true);
-        try {
-            change.run();
-        } finally {
-            Session.end();
-        }
-    }
 
     // ---- the session -----------------------------------------------------
 
@@ -241,38 +202,9 @@ public final class Nids {
      * @throws IllegalStateException when a session is already open
      */
     public static void init() {
-        Session.begin("init()", false);
-        try {
-            if (Session.open) {
-                throw new IllegalStateException("init() called while a session is open; call exit() first");
-            }
-            NativeLoop.configure();
-            Object filename = PARAMS.get(Params.Param.FILENAME);
-            if (filename != null) checkReadable((String) filename);
-            synchronized (Session.LIFECYCLE) {
-                TCP_DISPATCHER.reset();
-                if (jnids_open() == 0) {
-                    throw new NidsException(jnids_error().getString());
-                }
-                Session.open = true;
-            }
-        } finally {
-            Session.end();
-        }
+        DEFAULT.init();
     }
 
-    private static void checkReadable(String filename) {
-        Path p = Path.of(filename);
-        if (!Files.exists(p)) {
-            throw new NidsException("capture file '" + filename + "' does not exist");
-        }
-        if (Files.isDirectory(p)) {
-            throw new NidsException("capture file '" + filename + "' is a directory, not a capture file");
-        }
-        if (!Files.isReadable(p)) {
-            throw new NidsException("capture file '" + filename + "' is not readable (permission denied)");
-        }
-    }
 
     /**
      * Processes packets. On a capture file: to its end, then ends the session as
@@ -291,25 +223,7 @@ public final class Nids {
      *                       packets before the damage have been processed and the session ended
      */
     public static void run() {
-        Session.begin("run()", false);
-        try {
-            requireOpen("run()");
-            Session.clearStop();
-            while (true) {
-                int r = LOOP.run(JNIDS_OP_DISPATCH, -1);
-                Session.rethrowPending();
-                if (r == JNIDS_END) {
-                    close();
-                    return;
-                }
-                if (r == JNIDS_STOPPED || jnids_stopped() != 0) return;
-                if (r < 0) {
-                    failed(r, true);
-                }
-            }
-        } finally {
-            Session.end();
-        }
+        DEFAULT.run();
     }
 
     /**
@@ -321,7 +235,7 @@ public final class Nids {
      * @return 1 when a packet was processed, 0 on a live timeout, after a stop, or at the end of the file
      */
     public static int next() {
-        return step("next()", true, 1);
+        return DEFAULT.next();
     }
 
     /**
@@ -331,24 +245,9 @@ public final class Nids {
      * @return packets processed; 0 at the end of the file
      */
     public static int dispatch(int count) {
-        return step("dispatch()", false, count);
+        return DEFAULT.dispatch(count);
     }
 
-    /** One native loop call: one packet (next) or up to count (dispatch); 0 at the end. */
-    private static int step(String what, boolean one, int count) {
-        Session.begin(what, false);
-        try {
-            requireOpen(what);
-            Session.clearStop();
-            int r = one ? LOOP.run(JNIDS_OP_NEXT, 0) : LOOP.run(JNIDS_OP_DISPATCH, count);
-            Session.rethrowPending();
-            if (r == JNIDS_END || r == JNIDS_STOPPED) return 0;
-            if (r < 0) failed(r, false);
-            return r;
-        } finally {
-            Session.end();
-        }
-    }
 
     /**
      * Stops {@link #run()} (or {@code dispatch()}) after the current packet. Safe
@@ -359,10 +258,7 @@ public final class Nids {
      * }</pre>
      */
     public static void stop() {
-        Session.requestStop();
-        synchronized (Session.LIFECYCLE) {
-            if (Session.open) jnids_stop();
-        }
+        DEFAULT.stop();
     }
 
     /**
@@ -370,47 +266,11 @@ public final class Nids {
      * holds is released, and {@link #init()} may follow. Does nothing without a session.
      */
     public static void exit() {
-        Session.begin("exit()", false);
-        try {
-            if (Session.open) close();
-        } finally {
-            Session.end();
-        }
+        DEFAULT.exit();
     }
 
-    private static void close() {
-        synchronized (Session.LIFECYCLE) {
-            Session.clearStop();
-            try {
-                LOOP.run(JNIDS_OP_CLOSE, 0);
-            } finally {
-                Session.open = false;
-                TCP_DISPATCHER.reset();
-            }
-        }
-        Session.rethrowPending();
-    }
 
-    private static void failed(int code, boolean closeSession) {
-        String message = jnids_error().getString();
-        Object filename = PARAMS.get(Params.Param.FILENAME);
-        String where = filename != null ? "capture '" + filename + "'" : "live capture";
-        if (code == JNIDS_NO_MEMORY) {
-            Session.open = false;
-            TCP_DISPATCHER.reset();
-            throw new NidsException(message + "; the session was abandoned and libnids cannot restart in this JVM");
-        }
-        long packets = jnids_packets();
-        if (closeSession) close();
-        throw new NidsException("error reading " + where + " after packet " + packets + ": " + message
-                + (closeSession ? " (the packets before it were processed and the session ended)" : ""));
-    }
 
-    private static void requireOpen(String what) {
-        if (!Session.open) {
-            throw new IllegalStateException(what + " called without a session; call Nids.init() first");
-        }
-    }
 
     // ---- information -----------------------------------------------------
 
@@ -421,18 +281,12 @@ public final class Nids {
      * packets arrive; libpcap delivers them in blocks.
      */
     public static int getfd() {
-        Session.begin("getfd()", true);
-        try {
-            requireOpen("getfd()");
-            return jnids_getfd();
-        } finally {
-            Session.end();
-        }
+        return DEFAULT.getfd();
     }
 
     /** The timestamp of the last packet processed, in seconds since the epoch. */
     public static double getPktTs() {
-        return jnids_last_ts();
+        return DEFAULT.getPktTs();
     }
 
     /**
@@ -441,38 +295,22 @@ public final class Nids {
      * @throws NidsException for capture files, which have no such counters
      */
     public static PcapStats getPcapStats() {
-        Session.begin("getPcapStats()", true);
-        try {
-            requireOpen("getPcapStats()");
-            long[] out = new long[3];
-            org.bytedeco.javacpp.LongPointer p = new org.bytedeco.javacpp.LongPointer(3);
-            try {
-                if (jnids_stats(p) != 0) {
-                    throw new NidsException("getPcapStats(): " + jnids_error().getString());
-                }
-                p.get(out);
-            } finally {
-                p.close();
-            }
-            return new PcapStats(out[0], out[1], out[2]);
-        } finally {
-            Session.end();
-        }
+        return DEFAULT.getPcapStats();
     }
 
     /** Whether a session is open (between {@link #init()} and its end). */
     public static boolean isOpen() {
-        return Session.open;
+        return DEFAULT.isOpen();
     }
 
     /** Packets read in this session so far. */
     public static long packetCount() {
-        return jnids_packets();
+        return DEFAULT.packetCount();
     }
 
     /** How far into the capture file the session has read, in bytes; -1 for live captures. */
     public static long bytesRead() {
-        return jnids_file_offset();
+        return DEFAULT.bytesRead();
     }
 
     /** jnids' version. */
@@ -498,6 +336,6 @@ public final class Nids {
 
     /** The raw JavaCPP bindings' entry point, for what this facade does not cover. */
     public static nids.nids_prm rawParams() {
-        return nids_params();
+        return DEFAULT.rawParams();
     }
 }

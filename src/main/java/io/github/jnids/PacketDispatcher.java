@@ -17,61 +17,70 @@ import io.github.jnids.global.nids;
 final class PacketDispatcher {
     static final boolean ZERO_COPY = RawMemory.REPOINTABLE;
 
-    private final NativeBox udpBox = new NativeBox(jnids_udp_box(), JNIDS_PKT_BOX_SLOTS);
-    private final NativeBox ipBox = new NativeBox(jnids_ip_box(), JNIDS_PKT_BOX_SLOTS);
-    private final NativeBox filterBox = new NativeBox(jnids_filter_box(), JNIDS_PKT_BOX_SLOTS);
-    private final PacketView udpPayload = new PacketView(udpBox, JNIDS_PKT_PAYLOAD_ADDR, 0);
-    private final PacketView udpDatagram = new PacketView(udpBox, JNIDS_PKT_IP_ADDR, 1);
-    private final PacketView ipDatagram = new PacketView(ipBox, JNIDS_PKT_IP_ADDR, 2);
-    private final PacketView filtered = new PacketView(filterBox, JNIDS_PKT_IP_ADDR, 3);
+    private final Session session;
+    private final NativeBox udpBox;
+    private final NativeBox ipBox;
+    private final NativeBox filterBox;
+    private final PacketView udpPayload;
+    private final PacketView udpDatagram;
+    private final PacketView ipDatagram;
+    private final PacketView filtered;
     private final Tuple4Cache tuples = new Tuple4Cache();
 
-    final HandlerList<UdpHandler> udp = new HandlerList<>(on -> jnids_listen(1, on));
-    final HandlerList<IpHandler> ip = new HandlerList<>(on -> jnids_listen(2, on));
-    final HandlerList<IpHandler> ipFrag = new HandlerList<>(on -> jnids_listen(3, on));
+    final HandlerList<UdpHandler> udp;
+    final HandlerList<IpHandler> ip;
+    final HandlerList<IpHandler> ipFrag;
     volatile Predicate<ByteBuffer> ipFilter;
 
-    final nids.jnids_udp_upcall udpUpcall = new nids.jnids_udp_upcall() {
-        @Override
-        public int call(int payloadLength) {
-            try {
-                deliverUdp(payloadLength);
-                return Session.stopRequested() ? 1 : 0;
-            } catch (Throwable t) {
-                return Session.handlerFailed(t);
-            }
-        }
-    };
+    PacketDispatcher(Session session, nids.jnids_session s) {
+        this.session = session;
+        udpBox = new NativeBox(jnids_udp_box(s), JNIDS_PKT_BOX_SLOTS);
+        ipBox = new NativeBox(jnids_ip_box(s), JNIDS_PKT_BOX_SLOTS);
+        filterBox = new NativeBox(jnids_filter_box(s), JNIDS_PKT_BOX_SLOTS);
+        udpPayload = new PacketView(udpBox, JNIDS_PKT_PAYLOAD_ADDR, s, 0);
+        udpDatagram = new PacketView(udpBox, JNIDS_PKT_IP_ADDR, s, 1);
+        ipDatagram = new PacketView(ipBox, JNIDS_PKT_IP_ADDR, s, 2);
+        filtered = new PacketView(filterBox, JNIDS_PKT_IP_ADDR, s, 3);
+        udp = new HandlerList<>(on -> jnids_listen(s, 1, on));
+        ip = new HandlerList<>(on -> jnids_listen(s, 2, on));
+        ipFrag = new HandlerList<>(on -> jnids_listen(s, 3, on));
+    }
 
-    final nids.jnids_ip_upcall ipUpcall = new nids.jnids_ip_upcall() {
-        @Override
-        public int call(int kind, int length) {
-            try {
-                deliverIp(kind == JNIDS_KIND_IP ? ip : ipFrag, length);
-                return Session.stopRequested() ? 1 : 0;
-            } catch (Throwable t) {
-                return Session.handlerFailed(t);
-            }
+    /** A UDP callback (event or up-call): 0 to go on, 1 to stop. */
+    int udp(int payloadLength) {
+        try {
+            deliverUdp(payloadLength);
+            return session.stopRequested() ? 1 : 0;
+        } catch (Throwable t) {
+            return session.handlerFailed(t);
         }
-    };
+    }
 
-    final nids.jnids_filter_upcall filterUpcall = new nids.jnids_filter_upcall() {
-        @Override
-        public int call(int length) {
-            Predicate<ByteBuffer> f = ipFilter;
-            if (f == null) return 1;
-            Session.enterHandler();
-            try {
-                return f.test(filtered.show(length)) ? 1 : 0;
-            } catch (Throwable t) {
-                Session.handlerFailed(t);
-                return -1;
-            } finally {
-                Session.leaveHandler();
-                filtered.hide();
-            }
+    /** An IP or IP fragment callback: 0 to go on, 1 to stop. */
+    int ip(int kind, int length) {
+        try {
+            deliverIp(kind == JNIDS_KIND_IP ? ip : ipFrag, length);
+            return session.stopRequested() ? 1 : 0;
+        } catch (Throwable t) {
+            return session.handlerFailed(t);
         }
-    };
+    }
+
+    /** The IP filter: 1 to keep the datagram, 0 to drop it, -1 to stop. */
+    int filter(int length) {
+        Predicate<ByteBuffer> f = ipFilter;
+        if (f == null) return 1;
+        session.enterHandler();
+        try {
+            return f.test(filtered.show(length)) ? 1 : 0;
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+            return -1;
+        } finally {
+            session.leaveHandler();
+            filtered.hide();
+        }
+    }
 
     /** A read-only view of one packet buffer of a box, valid during its callback. */
     static final class PacketView {
@@ -79,11 +88,11 @@ final class PacketDispatcher {
         private final int addressSlot;
         private final ByteBuffer view;
 
-        PacketView(NativeBox box, int addressSlot, int stage) {
+        PacketView(NativeBox box, int addressSlot, nids.jnids_session s, int stage) {
             this.box = box;
             this.addressSlot = addressSlot;
             this.view = ZERO_COPY ? RawMemory.repointableView()
-                    : RawMemory.view(jnids_stage(stage), JNIDS_STAGE_BYTES).asReadOnlyBuffer();
+                    : RawMemory.view(jnids_stage(s, stage), JNIDS_STAGE_BYTES).asReadOnlyBuffer();
         }
 
         ByteBuffer show(int length) {
@@ -115,28 +124,28 @@ final class PacketDispatcher {
         int ipLength = (int) slot(udpBox, JNIDS_PKT_IP_LEN);
         Tuple4 addr = tuples.get((int) slot(udpBox, JNIDS_PKT_SADDR), (int) slot(udpBox, JNIDS_PKT_SPORT),
                 (int) slot(udpBox, JNIDS_PKT_DADDR), (int) slot(udpBox, JNIDS_PKT_DPORT));
-        Session.enterHandler();
+        session.enterHandler();
         try {
             for (HandlerList.Entry<UdpHandler> e : udp.snapshot()) {
                 e.handler.accept(addr, udpPayload.show(payloadLength), udpDatagram.show(ipLength));
-                if (Session.stopRequested()) break;
+                if (session.stopRequested()) break;
             }
         } finally {
-            Session.leaveHandler();
+            session.leaveHandler();
             udpPayload.hide();
             udpDatagram.hide();
         }
     }
 
     private void deliverIp(HandlerList<IpHandler> list, int length) throws Exception {
-        Session.enterHandler();
+        session.enterHandler();
         try {
             for (HandlerList.Entry<IpHandler> e : list.snapshot()) {
                 e.handler.accept(ipDatagram.show(length));
-                if (Session.stopRequested()) break;
+                if (session.stopRequested()) break;
             }
         } finally {
-            Session.leaveHandler();
+            session.leaveHandler();
             ipDatagram.hide();
         }
     }

@@ -12,8 +12,9 @@ import org.bytedeco.javacpp.BytePointer;
 import io.github.jnids.global.nids;
 
 /**
- * libnids' {@code nids_params} under pynids' names. Strings are copied into
- * native memory owned here, and freed when replaced.
+ * A session's libnids {@code nids_params} under pynids' names. Strings are
+ * copied into native memory the native session owns (freed when replaced or
+ * with the session).
  */
 final class Params {
     enum Type { INT, FLAG, STRING, FILTER }
@@ -45,13 +46,20 @@ final class Params {
     static final String NAMES = Arrays.stream(Param.values()).map(Param::pynidsName)
             .collect(Collectors.joining(", "));
 
-    private final nids.nids_prm prm = nids.nids_params();
+    private final nids.jnids_session session;
+    private final nids.nids_prm prm;
     private final Map<Param, String> strings = new EnumMap<>(Param.class);
-    private final Map<Param, BytePointer> nativeStrings = new EnumMap<>(Param.class);
     private final PacketDispatcher packets;
 
-    Params(PacketDispatcher packets) {
+    Params(nids.jnids_session session, PacketDispatcher packets) {
+        this.session = session;
+        this.prm = nids.jnids_params(session);
         this.packets = packets;
+    }
+
+    /** The session's nids_params structure itself. */
+    nids.nids_prm raw() {
+        return prm;
     }
 
     static Param lookup(String name) {
@@ -60,6 +68,11 @@ final class Params {
             if (p.pynidsName().equals(name)) return p;
         }
         throw new IllegalArgumentException("unknown parameter '" + name + "'; valid names: " + NAMES);
+    }
+
+    /** A string parameter's value, for toString() from any thread. */
+    Object peek(Param p) {
+        return strings.get(p);
     }
 
     Object get(Param p) {
@@ -91,7 +104,7 @@ final class Params {
             case FILTER -> {
                 if (value != null && !(value instanceof Predicate)) throw wrongType(p, value, "a Predicate<ByteBuffer> (or null)");
                 packets.ipFilter = (Predicate<ByteBuffer>) value;
-                nids.jnids_listen(4, value == null ? 0 : 1);
+                nids.jnids_listen(session, 4, value == null ? 0 : 1);
             }
             case INT, FLAG -> setInt(p, asInt(p, value));
         }
@@ -106,7 +119,8 @@ final class Params {
             case DEV_ADDON -> prm.dev_addon(atLeast(p, v, -1));
             case SYSLOG_LEVEL -> prm.syslog_level(v);
             case SCAN_NUM_HOSTS -> prm.scan_num_hosts(nonNegative(p, v));
-            case SCAN_NUM_PORTS -> prm.scan_num_ports(nonNegative(p, v));
+            // a scan report holds up to scan_num_ports + 1 probes, staged in JNIDS_SCAN_MAX slots
+            case SCAN_NUM_PORTS -> prm.scan_num_ports(atMost(p, nonNegative(p, v), nids.JNIDS_SCAN_MAX - 1));
             case SCAN_DELAY -> prm.scan_delay(nonNegative(p, v));
             case PROMISC -> prm.promisc(v);
             case ONE_LOOP_LESS -> prm.one_loop_less(v);
@@ -126,15 +140,20 @@ final class Params {
     }
 
     private void setString(Param p, String value) {
-        BytePointer copy = value == null ? null : new BytePointer(value);
-        switch (p) {
-            case DEVICE -> prm.device(copy);
-            case FILENAME -> prm.filename(copy);
-            case PCAP_FILTER -> prm.pcap_filter(copy);
+        int which = switch (p) {
+            case DEVICE -> 0;
+            case FILENAME -> 1;
+            case PCAP_FILTER -> 2;
             default -> throw new IllegalStateException(p.name());
+        };
+        BytePointer utf8 = value == null ? null : new BytePointer(value);
+        try {
+            if (nids.jnids_set_string_param(session, which, utf8) != 0) {
+                throw new NidsException(NidsException.Reason.OUT_OF_MEMORY, "no memory for parameter '" + p.pynidsName() + "'");
+            }
+        } finally {
+            if (utf8 != null) utf8.close();
         }
-        BytePointer old = copy == null ? nativeStrings.remove(p) : nativeStrings.put(p, copy);
-        if (old != null) old.close();
         if (value == null) strings.remove(p); else strings.put(p, value);
     }
 
@@ -166,6 +185,14 @@ final class Params {
     private static IllegalArgumentException wrongType(Param p, Object value, String expected) {
         return new IllegalArgumentException("parameter '" + p.pynidsName() + "' takes " + expected + ", not "
                 + (value == null ? "null" : value.getClass().getName() + " " + value));
+    }
+
+    private static int atMost(Param p, int v, int max) {
+        if (v > max) {
+            throw new IllegalArgumentException("parameter '" + p.pynidsName() + "' must be <= " + max + ", not " + v
+                    + " (jnids stages up to " + (max + 1) + " probes of a scan report)");
+        }
+        return v;
     }
 
     private static int nonNegative(Param p, int v) {

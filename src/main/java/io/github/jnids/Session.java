@@ -1,68 +1,108 @@
 package io.github.jnids;
 
 /**
- * The state shared by the facade and the callbacks: which thread is inside
- * libnids, whether a handler is running, a stop request, and the exception a
- * handler threw (to be rethrown once libnids has returned, because a Java
- * exception must never unwind through libnids' C frames).
+ * The call state of one {@link NidsSession}: which thread is inside it,
+ * whether a handler is running, a stop request, the exception a handler threw
+ * (rethrown once libnids has returned, because a Java exception must never
+ * unwind through libnids' C frames), and whether it is open or closed.
+ *
+ * <p>{@link #claim} is the one place where a facade call takes the session:
+ * {@code try (Session s = session.claim("run()", false)) { ... }}. The claim
+ * is reentrant for its thread, so handlers may call what is allowed in them.
  */
-final class Session {
-    /** Held while a session opens or closes, so that stop() never meets a closing capture. */
-    static final Object LIFECYCLE = new Object();
+final class Session implements AutoCloseable {
+    /** How the API is named in messages: "Nids." for the static facade, "" for a session. */
+    private final String api;
+    /** The NidsSession, kept reachable by every claim: its Cleaner must not run during a call. */
+    private final Object keepAlive;
+    private Thread owner;
+    private int ownerDepth;
+    private int handlerDepth;
+    private Throwable pending;
+    private volatile boolean stopping;
+    volatile boolean open;
+    private volatile boolean closed;
 
-    private static Thread owner;
-    private static int ownerDepth;
-    private static int handlerDepth;
-    private static Throwable pending;
-    private static volatile boolean stopping;
-    static volatile boolean open;
-
-    private Session() { }
+    Session(String api, Object keepAlive) {
+        this.api = api;
+        this.keepAlive = keepAlive;
+    }
 
     /**
-     * Claims libnids for the calling thread for one facade call. Fails when
-     * another thread holds it, or (unless allowed) when called from a handler.
+     * Claims the session for the calling thread for one facade call. Fails when
+     * it is closed, when another thread holds it, or (unless allowed) when
+     * called from a handler. Returns this, to be closed by try-with-resources.
      */
-    static synchronized void begin(String what, boolean allowedInHandler) {
+    synchronized Session claim(String what, boolean allowedInHandler) {
+        if (closed) {
+            throw new IllegalStateException(api + what + " called on a closed session; make a new NidsSession");
+        }
         Thread me = Thread.currentThread();
         if (owner != null && owner != me) {
-            throw new IllegalStateException(what + " was called on thread '" + me.getName()
-                    + "' while libnids is busy on thread '" + owner.getName()
-                    + "'; only Nids.stop() may be called from another thread");
+            throw new IllegalStateException(api + what + " was called on thread '" + me.getName()
+                    + "' while the session is busy on thread '" + owner.getName()
+                    + "'; only " + api + "stop() may be called from another thread");
         }
         if (!allowedInHandler && handlerDepth > 0) {
-            throw new IllegalStateException(what + " cannot be called from inside a handler");
+            throw new IllegalStateException(api + what + " cannot be called from inside a handler");
         }
         owner = me;
         ownerDepth++;
+        return this;
     }
 
-    static synchronized void end() {
+    /** Ends a claim. */
+    @Override
+    public synchronized void close() {
         if (--ownerDepth == 0) owner = null;
+        java.lang.ref.Reference.reachabilityFence(keepAlive);
     }
 
-    static void enterHandler() {
+    /** Marks the session closed: later claims fail. */
+    void markClosed() {
+        closed = true;
+        open = false;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The thread inside the session now, or null. */
+    synchronized Thread owner() {
+        return owner;
+    }
+
+    String api() {
+        return api;
+    }
+
+    void enterHandler() {
         handlerDepth++;
     }
 
-    static void leaveHandler() {
+    void leaveHandler() {
         handlerDepth--;
     }
 
-    static boolean stopRequested() {
+    boolean inHandler() {
+        return handlerDepth > 0;
+    }
+
+    boolean stopRequested() {
         return stopping;
     }
 
-    static void requestStop() {
+    void requestStop() {
         stopping = true;
     }
 
-    static void clearStop() {
+    void clearStop() {
         stopping = false;
     }
 
     /** Records a handler's exception and asks libnids' loop to stop; returns the callback's "stop" reply. */
-    static int handlerFailed(Throwable t) {
+    int handlerFailed(Throwable t) {
         if (pending == null) {
             pending = t;
         } else if (pending != t) {
@@ -73,12 +113,12 @@ final class Session {
     }
 
     /** Rethrows what a handler threw during the last native call, if anything. */
-    static void rethrowPending() {
+    void rethrowPending() {
         Throwable t = pending;
         if (t == null) return;
         pending = null;
         if (t instanceof RuntimeException r) throw r;
         if (t instanceof Error e) throw e;
-        throw new NidsException("a handler failed: " + t, t);
+        throw new NidsException(NidsException.Reason.HANDLER_FAILED, "a handler failed: " + t, t);
     }
 }

@@ -15,11 +15,14 @@ import io.github.jnids.global.nids;
  * applies libnids' own rules to them: every handler sees {@code NIDS_JUST_EST}, keeps receiving a direction's data only while it asks
  * to collect it, and sees the end of every stream it listens to.
  */
-final class TcpDispatcher extends nids.jnids_tcp_upcall {
+final class TcpDispatcher {
     // libnids' COLLECT_* bits (tcp.c).
     private static final int CC = 1, SC = 2, CCU = 4, SCU = 8;
     private static final int C = JNIDS_TCP_CLIENT, S = JNIDS_TCP_SERVER;
+    /** Whether single-listener streams go compact; {@code -Djnids.compactStreams=false} turns it off for A/B runs. */
+    static final boolean COMPACT = !"false".equals(System.getProperty("jnids.compactStreams"));
 
+    private final Session session;
     private final NativeBox box;
     private final HandlerList<TcpHandler> handlers;
     private final TcpStream view;
@@ -27,20 +30,21 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private int[] freeIds = new int[16];
     private int freeCount;
 
-    TcpDispatcher(NativeBox box, HandlerList<TcpHandler> handlers) {
+    TcpDispatcher(Session session, NativeBox box, HandlerList<TcpHandler> handlers, nids.jnids_session nativeSession) {
+        this.session = session;
         this.box = box;
         this.handlers = handlers;
-        this.view = new TcpStream(box);
+        this.view = new TcpStream(box, nativeSession);
         states.add(null); // id 0 means "no state"
     }
 
-    @Override
-    public int call(int nidsState) {
+    /** A TCP callback (event or up-call): 0 to go on, 1 to stop. */
+    int call(int nidsState) {
         try {
             dispatch(nidsState);
-            return Session.stopRequested() ? 1 : 0;
+            return session.stopRequested() ? 1 : 0;
         } catch (Throwable t) {
-            return Session.handlerFailed(t);
+            return session.handlerFailed(t);
         }
     }
 
@@ -181,7 +185,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
 
     /** The packed form of a state whose trampoline has that mask, or 0 when it has none. */
     private long compactForm(StreamState st, int trampolineWhatto) {
-        if (st.listenerCount != 1) return 0;
+        if (!COMPACT || st.listenerCount != 1) return 0;
         StreamState.Listener l = st.listeners[0];
         if (l.user != null || l.whatto == 0 || !l.entry.active) return 0;
         long counts = packCounts(st.javaCollect);
@@ -254,11 +258,11 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private void callCompact(HandlerList.Entry<TcpHandler> e, boolean track) throws Exception {
         if (track) counters(handlerBefore);
         view.enterCompact(this);
-        Session.enterHandler();
+        session.enterHandler();
         try {
             e.handler.accept(view);
         } finally {
-            Session.leaveHandler();
+            session.leaveHandler();
             view.leave();
             if (track) compactMask = updateMask(compactMask, handlerBefore, counters(after));
         }
@@ -286,7 +290,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                 for (HandlerList.Entry<TcpHandler> e : handlers.snapshot()) {
                     StreamState.Listener l = st.addListener(e);
                     call(st, l, true);
-                    if (Session.stopRequested()) break;
+                    if (session.stopRequested()) break;
                 }
                 st.pruneListeners();
             } else if (nidsState == Nids.NIDS_DATA) {
@@ -295,7 +299,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                     StreamState.Listener l = st.listeners[i];
                     if ((l.whatto & mask) == 0 || !l.entry.active) continue;
                     call(st, l, true);
-                    if (Session.stopRequested()) break;
+                    if (session.stopRequested()) break;
                 }
                 st.pruneListeners();
             } else {
@@ -303,7 +307,7 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
                     StreamState.Listener l = st.listeners[i];
                     if (!l.entry.active) continue;
                     call(st, l, false);
-                    if (Session.stopRequested()) break;
+                    if (session.stopRequested()) break;
                 }
             }
         } finally {
@@ -325,11 +329,11 @@ final class TcpDispatcher extends nids.jnids_tcp_upcall {
     private void call(StreamState st, StreamState.Listener l, boolean track) throws Exception {
         if (track) counters(handlerBefore);
         view.enter(st, l);
-        Session.enterHandler();
+        session.enterHandler();
         try {
             l.entry.handler.accept(view);
         } finally {
-            Session.leaveHandler();
+            session.leaveHandler();
             view.leave();
             if (track) l.whatto = updateMask(l.whatto, handlerBefore, counters(after));
         }

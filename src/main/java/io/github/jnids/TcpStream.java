@@ -30,6 +30,7 @@ import io.github.jnids.global.nids;
  */
 public final class TcpStream {
     private final NativeBox box;
+    private final nids.jnids_session nativeSession;
     private final HalfStream client;
     private final HalfStream server;
     private StreamState state;
@@ -38,8 +39,9 @@ public final class TcpStream {
     private TcpDispatcher compact;
     private boolean valid;
 
-    TcpStream(NativeBox box) {
+    TcpStream(NativeBox box, nids.jnids_session nativeSession) {
         this.box = box;
+        this.nativeSession = nativeSession;
         this.client = new HalfStream(this, box, JNIDS_TCP_CLIENT, true);
         this.server = new HalfStream(this, box, JNIDS_TCP_SERVER, false);
     }
@@ -138,8 +140,9 @@ public final class TcpStream {
      */
     public void kill() {
         check();
-        if (nids.jnids_kill_current() != 0) {
-            throw new NidsException("kill() failed: " + nids.jnids_error().getString());
+        if (nids.jnids_kill_current(nativeSession) != 0) {
+            throw new NidsException(NidsException.ofNative(nids.jnids_error_code(nativeSession)),
+                    "kill() failed: " + nids.jnids_error(nativeSession).getString());
         }
     }
 

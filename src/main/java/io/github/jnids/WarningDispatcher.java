@@ -13,25 +13,31 @@ import io.github.jnids.global.nids;
  * handlers, or to {@link System.Logger} {@code io.github.jnids} when there are
  * none (scans at WARNING, malformed traffic at DEBUG).
  */
-final class WarningDispatcher extends nids.jnids_warning_upcall {
+final class WarningDispatcher {
     private static final System.Logger LOG = System.getLogger("io.github.jnids");
-    private static final int NIDS_WARN_IP = 1, NIDS_WARN_TCP = 2, NIDS_WARN_UDP = 3, NIDS_WARN_SCAN = 4;
+    private static final String[] MESSAGES = messages();
 
     final HandlerList<WarningHandler> handlers = new HandlerList<>(on -> { });
-    private final NativeBox box = new NativeBox(jnids_warning_box(), JNIDS_PKT_BOX_SLOTS);
-    private final ByteBuffer probes = RawMemory.view(jnids_stage(4), 8L * 3 * JNIDS_SCAN_MAX);
-    private final String[] messages;
+    private final Session session;
+    private final NativeBox box;
+    private final ByteBuffer probes;
 
-    WarningDispatcher() {
+    WarningDispatcher(Session session, nids.jnids_session nativeSession) {
+        this.session = session;
+        this.box = new NativeBox(jnids_warning_box(nativeSession), JNIDS_PKT_BOX_SLOTS);
+        this.probes = RawMemory.view(jnids_stage(nativeSession, 4), 8L * 3 * JNIDS_SCAN_MAX);
+    }
+
+    private static String[] messages() {
         List<String> m = new ArrayList<>();
         for (int i = 0; i <= 9; i++) {
             m.add(nids_warnings(i).getString());
         }
-        messages = m.toArray(new String[0]);
+        return m.toArray(new String[0]);
     }
 
-    @Override
-    public int call(int type, int errnum) {
+    /** A warning callback (event or up-call): 0 to go on, 1 to stop. */
+    int call(int type, int errnum) {
         try {
             NidsWarning w = read(type, errnum);
             HandlerList.Entry<WarningHandler>[] list = handlers.snapshot();
@@ -42,18 +48,18 @@ final class WarningDispatcher extends nids.jnids_warning_upcall {
                         "libnids: {0}", w);
                 return 0;
             }
-            Session.enterHandler();
+            session.enterHandler();
             try {
                 for (HandlerList.Entry<WarningHandler> e : list) {
                     e.handler.accept(w);
-                    if (Session.stopRequested()) break;
+                    if (session.stopRequested()) break;
                 }
             } finally {
-                Session.leaveHandler();
+                session.leaveHandler();
             }
-            return Session.stopRequested() ? 1 : 0;
+            return session.stopRequested() ? 1 : 0;
         } catch (Throwable t) {
-            return Session.handlerFailed(t);
+            return session.handlerFailed(t);
         }
     }
 
@@ -84,7 +90,7 @@ final class WarningDispatcher extends nids.jnids_warning_upcall {
             return new NidsWarning(kind, 0, "Scan from " + src + ", " + scanType(n, flagsAnd, flagsOr),
                     src, 0, null, 0, list);
         }
-        String message = errnum >= 0 && errnum < messages.length ? messages[errnum] : "Unknown warning number " + errnum;
+        String message = errnum >= 0 && errnum < MESSAGES.length ? MESSAGES[errnum] : "Unknown warning number " + errnum;
         return new NidsWarning(kind, errnum, message, src, slot(JNIDS_PKT_SPORT),
                 Tuple4.ipv4(slot(JNIDS_PKT_DADDR)), slot(JNIDS_PKT_DPORT), List.of());
     }

@@ -72,7 +72,7 @@ class CallbackModeTest extends NidsTestBase {
         int[] events = new int[2];
         onTcp(tcp -> {
             // Read from inside a handler: the mode libnids is running in now.
-            events[jnids_coroutine_used()]++;
+            events[jnids_coroutine_used(Nids.session().rawSession())]++;
         });
         withMode(null, () -> {
             Nids.param("filename", capture.toString());
@@ -188,16 +188,17 @@ class CallbackModeTest extends NidsTestBase {
     /** The raw entry points refuse what would switch into the coroutine in the wrong state. */
     @Test
     void theRawLoopCallsRefuseToResumeOrNestTheCoroutine() throws Exception {
-        long idle = jnids_reply(0);
+        jnids_session s = Nids.session().rawSession();
+        long idle = jnids_reply(s.address(), 0);
         assertEquals(JNIDS_EV_FINISHED, idle & 0xff);
         assertEquals(JNIDS_ERROR, (int) (idle >> 32));
-        assertTrue(jnids_error().getString().contains("no event is waiting"), jnids_error().getString());
+        assertTrue(jnids_error(s).getString().contains("no event is waiting"), jnids_error(s).getString());
 
         List<String> nested = new ArrayList<>();
         onTcp(tcp -> {
             if (tcp.nidsState() == Nids.NIDS_JUST_EST && nested.isEmpty()) {
-                long r = jnids_call(JNIDS_OP_NEXT, 0);
-                nested.add((r & 0xff) + " " + (int) (r >> 32) + " " + jnids_error().getString());
+                long r = jnids_call(s.address(), JNIDS_OP_NEXT, 0);
+                nested.add((r & 0xff) + " " + (int) (r >> 32) + " " + jnids_error(s).getString());
             }
         });
         runFile(TESTDATA.resolve("captured/http-small.pcap"));

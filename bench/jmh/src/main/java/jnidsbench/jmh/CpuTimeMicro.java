@@ -48,7 +48,7 @@ public final class CpuTimeMicro {
             long c0 = threads.getCurrentThreadCpuTime();
             Nids.param("filename", capture);
             Nids.init();
-            if (raw != null) nids.jnids_raw_register_tcp(raw);
+            if (raw != null) nids.jnids_raw_register_tcp(io.github.jnids.Nids.session().rawSession(), raw);
             Nids.run();
             long c1 = threads.getCurrentThreadCpuTime();
             if (i >= warmup) ns[i - warmup] = (double) (c1 - c0) / ops;

@@ -137,7 +137,7 @@ public class TcpCallbackBench {
     public long replay() {
         Nids.param("filename", capture);
         Nids.init();
-        if (raw != null) nids.jnids_raw_register_tcp(raw);
+        if (raw != null) nids.jnids_raw_register_tcp(io.github.jnids.Nids.session().rawSession(), raw);
         Nids.run();
         return sink;
     }

@@ -261,6 +261,49 @@ public static class nids_chksum_ctl extends Pointer {
 }
 public static native void nids_register_chksum_ctl(nids_chksum_ctl arg0, int arg1);
 
+/*
+ * Engines. An engine holds all of libnids' state: parameters, the callback
+ * lists, the TCP stream table, IP fragment queues, scan records, the pcap
+ * handle. Every function and public variable of libnids acts on the engine
+ * current on the calling thread; a thread that never selected one uses the
+ * process-wide default engine, so single-instance programs need no change.
+ * Engines on different threads share no mutable state; callbacks run with
+ * their own engine current.
+ */
+@Opaque public static class nids_engine extends Pointer {
+    /** Empty constructor. Calls {@code super((Pointer)null)}. */
+    public nids_engine() { super((Pointer)null); }
+    /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
+    public nids_engine(Pointer p) { super(p); }
+}
+/* A fresh engine, its nids_params at libnids' defaults; NULL if out of memory. */
+public static native nids_engine nids_engine_new();
+/* nids_exit()s the engine if it is open and frees it with everything it holds.
+   It must not be current on any thread; NULL is ignored. */
+public static native void nids_engine_free(nids_engine arg0);
+/* Makes an engine current on the calling thread and returns the previous one;
+   NULL stands for the default engine, both as argument and as result. */
+public static native nids_engine nids_engine_use(nids_engine arg0);
+/* The engine current on the calling thread, NULL for the default engine. */
+public static native nids_engine nids_engine_current();
+
+/* The current engine's public variables, through which the names below reach it. */
+public static native nids_prm nids_current_params();
+public static native @Cast("nids_errbuf_t*") BytePointer nids_current_errbuf();
+public static native @Cast("pcap_pkthdr**") PointerPointer nids_current_last_pcap_header();
+public static native @Cast("u_char**") PointerPointer nids_current_last_pcap_data();
+public static native @Cast("u_int*") IntPointer nids_current_linkoffset();
+public static native @Cast("tcp_timeout**") PointerPointer nids_current_tcp_timeouts();
+
+/* The names above reach the current engine's variables: inside libnids
+   through engine.h, elsewhere through nids_current.h (a header of its own,
+   so that binding generators reading this one see the variables). */
+// # ifdef NIDS_BUILDING_LIBNIDS
+// #  include "engine.h"
+// # else
+// #  include "nids_current.h"
+// # endif
+
 // # ifdef __cplusplus
 // # endif
 
@@ -347,24 +390,57 @@ public static class jnids_ip_filter_hook extends FunctionPointer {
     public native int call(@Cast("ip*") Pointer packet, int len);
 }
 
-/* Typed wrappers of libnids' registration functions, for the raw bindings. */
-public static native void jnids_raw_register_tcp(jnids_tcp_callback f);
-public static native void jnids_raw_unregister_tcp(jnids_tcp_callback f);
-public static native void jnids_raw_register_udp(jnids_udp_callback f);
-public static native void jnids_raw_unregister_udp(jnids_udp_callback f);
-public static native void jnids_raw_register_ip(jnids_ip_callback f);
-public static native void jnids_raw_unregister_ip(jnids_ip_callback f);
-public static native void jnids_raw_register_ip_frag(jnids_ip_callback f);
-public static native void jnids_raw_unregister_ip_frag(jnids_ip_callback f);
+/* A jnids session: one libnids engine and everything jnids keeps for it. */
+@Opaque public static class jnids_session extends Pointer {
+    /** Empty constructor. Calls {@code super((Pointer)null)}. */
+    public jnids_session() { super((Pointer)null); }
+    /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
+    public jnids_session(Pointer p) { super(p); }
+}
 
-/* Up-calls into Java. Each returns 0 to go on, non-zero to stop the run. */
+/* A fresh session, with libnids' default parameters and no capture. id is
+ * what the up-calls pass to Java to name it. NULL when memory is short. */
+public static native jnids_session jnids_session_new(int id);
+/* Closes the capture without running any handler (no callback of this
+ * session is delivered any more), frees the engine and all memory. s must not
+ * be inside a call. NULL is ignored. */
+public static native void jnids_session_free(jnids_session s);
+/* The session's nids_params: stable until the session is freed. */
+public static native nids_prm jnids_params(jnids_session s);
+/* Sets nids_params' device (0), filename (1) or pcap_filter (2) to a copy of
+ * value (NULL: unset), owned by the session. Returns 0, or -1 without memory. */
+public static native int jnids_set_string_param(jnids_session s, int which, @Cast("const char*") BytePointer value);
+public static native int jnids_set_string_param(jnids_session s, int which, String value);
+/* Replaces the checksum rules (nids_register_chksum_ctl) by a copy of n
+ * triples (network address, mask, NIDS_DO_CHKSUM or NIDS_DONT_CHKSUM).
+ * Returns 0, or -1 without memory. */
+public static native int jnids_set_chksum_ctl(jnids_session s, @Const IntPointer triples, int n);
+public static native int jnids_set_chksum_ctl(jnids_session s, @Const IntBuffer triples, int n);
+public static native int jnids_set_chksum_ctl(jnids_session s, @Const int[] triples, int n);
+/* Fixed native bytes a session holds once open, measured as its parts:
+ * 0 the session record, 1 staging address space (committed as touched),
+ * 2 coroutine stack address space (committed as touched), 3 read buffer. */
+public static native @Cast("int64_t") long jnids_session_bytes(int part);
+
+/* Typed wrappers of libnids' registration functions, for the raw bindings. */
+public static native void jnids_raw_register_tcp(jnids_session s, jnids_tcp_callback f);
+public static native void jnids_raw_unregister_tcp(jnids_session s, jnids_tcp_callback f);
+public static native void jnids_raw_register_udp(jnids_session s, jnids_udp_callback f);
+public static native void jnids_raw_unregister_udp(jnids_session s, jnids_udp_callback f);
+public static native void jnids_raw_register_ip(jnids_session s, jnids_ip_callback f);
+public static native void jnids_raw_unregister_ip(jnids_session s, jnids_ip_callback f);
+public static native void jnids_raw_register_ip_frag(jnids_session s, jnids_ip_callback f);
+public static native void jnids_raw_unregister_ip_frag(jnids_session s, jnids_ip_callback f);
+
+/* Up-calls into Java, shared by all sessions: the first argument is the
+ * session's id. Each returns 0 to go on, non-zero to stop the run. */
 public static class jnids_tcp_upcall extends FunctionPointer {
     static { Loader.load(); }
     /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
     public    jnids_tcp_upcall(Pointer p) { super(p); }
     protected jnids_tcp_upcall() { allocate(); }
     private native void allocate();
-    public native int call(int nids_state);
+    public native int call(int session, int nids_state);
 }
 public static class jnids_udp_upcall extends FunctionPointer {
     static { Loader.load(); }
@@ -372,7 +448,7 @@ public static class jnids_udp_upcall extends FunctionPointer {
     public    jnids_udp_upcall(Pointer p) { super(p); }
     protected jnids_udp_upcall() { allocate(); }
     private native void allocate();
-    public native int call(int payload_len);
+    public native int call(int session, int payload_len);
 }
 public static class jnids_ip_upcall extends FunctionPointer {
     static { Loader.load(); }
@@ -380,7 +456,7 @@ public static class jnids_ip_upcall extends FunctionPointer {
     public    jnids_ip_upcall(Pointer p) { super(p); }
     protected jnids_ip_upcall() { allocate(); }
     private native void allocate();
-    public native int call(int kind, int len);
+    public native int call(int session, int kind, int len);
 }
 public static class jnids_warning_upcall extends FunctionPointer {
     static { Loader.load(); }
@@ -388,7 +464,7 @@ public static class jnids_warning_upcall extends FunctionPointer {
     public    jnids_warning_upcall(Pointer p) { super(p); }
     protected jnids_warning_upcall() { allocate(); }
     private native void allocate();
-    public native int call(int type, int errnum);
+    public native int call(int session, int type, int errnum);
 }
 public static class jnids_filter_upcall extends FunctionPointer {
     static { Loader.load(); }
@@ -396,7 +472,7 @@ public static class jnids_filter_upcall extends FunctionPointer {
     public    jnids_filter_upcall(Pointer p) { super(p); }
     protected jnids_filter_upcall() { allocate(); }
     private native void allocate();
-    public native int call(int len);
+    public native int call(int session, int len);
 }
 
 /* Box of a TCP callback: 64-bit slots, indices below. */
@@ -464,6 +540,13 @@ public static final int
  * event is what the matching up-call would return. */
 /** enum  */
 public static final int
+    JNIDS_EV_KIND_MASK = 0xff,
+    JNIDS_EV_DETAIL_SHIFT = 8,
+    JNIDS_EV_DETAIL_MASK = 0xffffff,
+    JNIDS_EV_ARG_SHIFT = 32;
+
+/** enum  */
+public static final int
     JNIDS_EV_FINISHED = 0,
     JNIDS_EV_TCP = 1,       /* argument: nids_state */
     JNIDS_EV_UDP = 2,       /* argument: payload length */
@@ -490,64 +573,85 @@ public static final int
     JNIDS_STOPPED = -2,     /* stopped by jnids_stop() or an up-call */
     JNIDS_NO_MEMORY = -4;    /* libnids ran out of memory; session abandoned */
 
-public static native @Cast("int64_t*") LongPointer jnids_tcp_box();
-public static native @Cast("int64_t*") LongPointer jnids_udp_box();
-public static native @Cast("int64_t*") LongPointer jnids_ip_box();
-public static native @Cast("int64_t*") LongPointer jnids_warning_box();
-public static native @Cast("int64_t*") LongPointer jnids_filter_box();
-public static native @Cast("u_char*") BytePointer jnids_stage(int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
+/* What went wrong, for jnids_error_code(): set with the message of every
+ * failure of jnids_open() and of the loop calls. */
+/** enum  */
+public static final int
+    JNIDS_ERR_NONE = 0,
+    JNIDS_ERR_MISSING_FILE = 1,     /* no such capture file */
+    JNIDS_ERR_FILE_ACCESS = 2,      /* the file exists but cannot be read (permission, directory) */
+    JNIDS_ERR_NOT_A_CAPTURE = 3,    /* neither pcap nor pcapng */
+    JNIDS_ERR_LINK_TYPE = 4,        /* a link type libnids does not decode */
+    JNIDS_ERR_DAMAGED = 5,          /* a capture file that cannot be read further */
+    JNIDS_ERR_FILTER = 6,           /* a pcap_filter that does not compile or apply */
+    JNIDS_ERR_NO_DEVICE = 7,        /* no such interface, or none at all */
+    JNIDS_ERR_PERMISSION = 8,       /* not allowed to capture */
+    JNIDS_ERR_NO_MEMORY = 9,        /* libnids or jnids ran out of memory */
+    JNIDS_ERR_STATE = 10,           /* the call does not fit the session's state */
+    JNIDS_ERR_CAPTURE = 11,         /* any other libpcap or libnids failure */
+    JNIDS_ERR_SEND = 12;             /* a reset could not be sent */
+
+public static native @Cast("int64_t*") LongPointer jnids_tcp_box(jnids_session s);
+public static native @Cast("int64_t*") LongPointer jnids_udp_box(jnids_session s);
+public static native @Cast("int64_t*") LongPointer jnids_ip_box(jnids_session s);
+public static native @Cast("int64_t*") LongPointer jnids_warning_box(jnids_session s);
+public static native @Cast("int64_t*") LongPointer jnids_filter_box(jnids_session s);
+public static native @Cast("u_char*") BytePointer jnids_stage(jnids_session s, int which);  /* 0: UDP payload, 1: UDP datagram, 2: IP, 3: filter, 4: scan probes */
 
 /* 1: hand Java the packets' own addresses; 0: copy into the staging buffers. */
-public static native void jnids_set_zero_copy(int on);
+public static native void jnids_set_zero_copy(jnids_session s, int on);
+/* The up-calls of all sessions; set once, before any session runs. */
 public static native void jnids_set_upcalls(jnids_tcp_upcall tcp, jnids_udp_upcall udp, jnids_ip_upcall ip,
                        jnids_warning_upcall warning, jnids_filter_upcall filter);
 /* Installs or removes the trampoline of a kind: 0 TCP, 1 UDP, 2 IP, 3 IP fragments, 4 filter. */
-public static native void jnids_listen(int kind, int on);
+public static native void jnids_listen(jnids_session s, int kind, int on);
 
-/* Opens the capture named by nids_params (file, else live device), applies the
- * BPF filter and initialises libnids on it. Returns 1, or 0 with a message in
- * jnids_error(). */
-public static native int jnids_open();
+/* Opens the capture named by the session's nids_params (file, else live
+ * device), applies the BPF filter and initialises libnids on it. Returns 1, or
+ * 0 with a message in jnids_error(). */
+public static native int jnids_open(jnids_session s);
 /* Ends the session as nids_exit() does and closes the capture. */
-public static native void jnids_close();
-public static native int jnids_is_open();
-public static native int jnids_linktype();
+public static native void jnids_close(jnids_session s);
+public static native int jnids_is_open(jnids_session s);
+public static native int jnids_linktype(jnids_session s);
 
 /* Processes up to cnt packets (-1: all available). Returns the number processed,
  * or one of JNIDS_END, JNIDS_ERROR, JNIDS_STOPPED, JNIDS_NO_MEMORY. */
-public static native int jnids_dispatch(int cnt);
+public static native int jnids_dispatch(jnids_session s, int cnt);
 /* Processes one packet: 1, 0 on a live timeout, or an outcome code. */
-public static native int jnids_next();
+public static native int jnids_next(jnids_session s);
 /* Runs an operation, on the coroutine when it is used: returns its first event,
  * or its outcome when it finished. While an event is pending, nothing but
  * jnids_reply() (and what a handler may call) may be called. */
-@NoException(true) public static native @Cast("int64_t") long jnids_call(int op, int arg);
+@NoException(true) public static native @Cast("int64_t") long jnids_call(@Cast("jnids_session*") long s, int op, int arg);
 /* Answers the pending event; returns the next event or the outcome. */
-@NoException(true) public static native @Cast("int64_t") long jnids_reply(int reply);
+@NoException(true) public static native @Cast("int64_t") long jnids_reply(@Cast("jnids_session*") long s, int reply);
 /* 0: deliver callbacks by JNI up-calls even where the coroutine works. */
-public static native void jnids_set_coroutine(int on);
+public static native void jnids_set_coroutine(jnids_session s, int on);
 /* Whether jnids_call() runs libnids on the coroutine now. */
-public static native int jnids_coroutine_used();
-/* Safe from any thread, and from inside a handler. */
-public static native void jnids_stop();
+public static native int jnids_coroutine_used(jnids_session s);
+/* Safe from any thread, and from inside a handler; never blocks. */
+public static native void jnids_stop(jnids_session s);
 /* Whether the running (or last) loop call was asked to stop; a loop call that
  * processed packets before the stop returns their count, not JNIDS_STOPPED. */
-public static native int jnids_stopped();
-public static native int jnids_getfd();
+public static native int jnids_stopped(jnids_session s);
+public static native int jnids_getfd(jnids_session s);
 /* Fills recv, drop, ifdrop; returns 0, or -1 with a message in jnids_error(). */
-public static native int jnids_stats(@Cast("int64_t*") LongPointer out3);
-public static native int jnids_stats(@Cast("int64_t*") LongBuffer out3);
-public static native int jnids_stats(@Cast("int64_t*") long[] out3);
-public static native double jnids_last_ts();
-public static native @Cast("int64_t") long jnids_packets();
-public static native @Cast("int64_t") long jnids_file_offset();
-public static native @Cast("const char*") BytePointer jnids_error();
+public static native int jnids_stats(jnids_session s, @Cast("int64_t*") LongPointer out3);
+public static native int jnids_stats(jnids_session s, @Cast("int64_t*") LongBuffer out3);
+public static native int jnids_stats(jnids_session s, @Cast("int64_t*") long[] out3);
+public static native double jnids_last_ts(jnids_session s);
+public static native @Cast("int64_t") long jnids_packets(jnids_session s);
+public static native @Cast("int64_t") long jnids_file_offset(jnids_session s);
+public static native @Cast("const char*") BytePointer jnids_error(jnids_session s);
+/* The JNIDS_ERR_* code of the message in jnids_error(). */
+public static native int jnids_error_code(jnids_session s);
 
 /* Resets a connection both ways with forged RST segments on a raw socket.
  * Returns 0, or -1 with a message in jnids_error(). */
-public static native int jnids_kill(tcp_stream a_tcp);
+public static native int jnids_kill(jnids_session s, tcp_stream a_tcp);
 /* The same for the stream whose TCP callback is running now. */
-public static native int jnids_kill_current();
+public static native int jnids_kill_current(jnids_session s);
 
 public static native @Cast("const char*") BytePointer jnids_pcap_version();
 

@@ -58,7 +58,9 @@ final class Gzipped implements AutoCloseable {
     RuntimeException failure(RuntimeException e) {
         IOException f = stream.failure();
         if (f != null) return new CliFailure(file + ": damaged gzip data: " + f.getMessage(), e);
-        return new CliFailure(Main.withName(file.toString(), rename(e.getMessage())), e);
+        String message = rename(e.getMessage());
+        if (e instanceof io.github.jnids.NidsException n) return new CliFailure(Main.withName(file.toString(), n.reason(), message), e);
+        return new CliFailure(file + ": " + Main.oneLine(message), e);
     }
 
     /** Closes the stream; a decompression error seen meanwhile becomes the command's failure. */

@@ -246,7 +246,7 @@ public final class Main implements Callable<Integer> {
                         gz.closeQuietly();
                         message = gz.rename(message);
                     }
-                    throw new CliFailure(withName(stdin ? "standard input" : f.toString(), message), e);
+                    throw new CliFailure(withName(stdin ? "standard input" : f.toString(), e.reason(), message), e);
                 }
                 try {
                     Nids.run();
@@ -306,7 +306,7 @@ public final class Main implements Callable<Integer> {
         try {
             Nids.init();
         } catch (NidsException e) {
-            throw new CliFailure(withName(iface, e.getMessage()), e);
+            throw new CliFailure(withName(iface, e.reason(), e.getMessage()), e);
         }
         System.err.println("jnids: listening on " + iface + ", Ctrl-C to stop");
         Interrupt interrupt = Interrupt.install();
@@ -441,10 +441,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Prefixes the file or interface name unless libnids' message already names it. */
-    static String withName(String name, String message) {
+    /** Prefixes the file or interface name unless errors of that reason name it themselves. */
+    static String withName(String name, NidsException.Reason reason, String message) {
         if (message == null || message.isBlank()) return name + ": cannot open";
-        return message.contains(name) ? oneLine(message) : name + ": " + oneLine(message);
+        return namesItsSource(reason) ? oneLine(message) : name + ": " + oneLine(message);
+    }
+
+    /** Whether jnids' message for an error of this reason names the capture file or interface. */
+    static boolean namesItsSource(NidsException.Reason reason) {
+        return switch (reason) {
+            case MISSING_FILE, FILE_ACCESS, NOT_A_CAPTURE, DAMAGED_CAPTURE, NO_SUCH_DEVICE, NO_PERMISSION -> true;
+            default -> false;
+        };
     }
 
     static String oneLine(String s) {

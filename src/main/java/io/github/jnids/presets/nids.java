@@ -41,9 +41,13 @@ public class nids implements InfoMapper {
             .put(new Info("NIDS_MAJOR", "NIDS_MINOR").define())
             // C code throws no C++ exceptions: without a handler to set up, the
             // JNI function of the per-callback down-call is a bare tail call.
+            // The per-event down-calls take the session as its address: a
+            // Pointer argument would cost a JNI field read per call.
             .put(new Info("jnids_call").javaText(
-                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_call(int op, int arg);"))
+                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_call("
+                + "@Cast(\"jnids_session*\") long s, int op, int arg);"))
             .put(new Info("jnids_reply").javaText(
-                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_reply(int reply);"));
+                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_reply("
+                + "@Cast(\"jnids_session*\") long s, int reply);"));
     }
 }

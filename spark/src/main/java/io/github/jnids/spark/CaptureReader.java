@@ -121,7 +121,7 @@ final class CaptureReader implements PartitionReader<InternalRow> {
             if (stream != null && stream.failure() != null) {
                 why = "reading it failed: " + stream.failure();
             }
-            if (!options.ignoreCorruptFiles) {
+            if (!options.ignoreCorruptFiles || !notACapture(e)) {
                 throw new NidsException("jnids: cannot read " + name + " as a capture: " + why
                         + " (set option ignoreCorruptFiles, or spark.sql.files.ignoreCorruptFiles, to skip such files)", e);
             }
@@ -162,7 +162,15 @@ final class CaptureReader implements PartitionReader<InternalRow> {
     }
 
     private static boolean isReadError(NidsException e) {
-        return e.getMessage() != null && e.getMessage().startsWith("error reading capture");
+        return e.reason() == NidsException.Reason.DAMAGED_CAPTURE;
+    }
+
+    /** What ignoreCorruptFiles skips: files that are no capture libnids can read (not a bad filter, say). */
+    private static boolean notACapture(NidsException e) {
+        return switch (e.reason()) {
+            case NOT_A_CAPTURE, UNSUPPORTED_LINK_TYPE, DAMAGED_CAPTURE -> true;
+            default -> false;
+        };
     }
 
     /** Ends the session (streams still open come out as "open") and checks the stream read to its end. */

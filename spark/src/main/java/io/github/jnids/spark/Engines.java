@@ -10,7 +10,7 @@ final class Engines {
     private Engines() { }
 
     static Engine create() {
-        Engine e = new StaticEngine();
+        Engine e = new SessionEngine();
         MAX_OPEN.accumulateAndGet(OPEN.incrementAndGet(), Math::max);
         return new Counted(e);
     }
