@@ -91,7 +91,7 @@ small_cmd_s=$(command_run "$SMALL")
 log "Spark on $SMALL"
 java "${JOPTS[@]}" -cp "$CP" "$ROOT/bench/spark/SparkBench.java" "$SMALL" "$runs" 'local[1]' 'local[2]' >"$OUT/small.txt"
 
-field() { grep "^RESULT $1 " "$2" | awk -v k="$3" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+field() { awk -v m="$1" -v k="$3" '$1 == "RESULT" && $2 == m { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$2"; }
 {
 echo "| what | seconds (median of $runs) | rows | rows/s | MB/s |"
 echo "| --- | ---: | ---: | ---: | ---: |"
