@@ -248,18 +248,24 @@ public final class Main implements Callable<Integer> {
         try {
             for (Path f : files) {
                 boolean stdin = isStdin(f);
+                Gzipped gz = stdin ? null : Gzipped.openIf(f);
                 reporter.source(f.toString());
                 long streamsBefore = reporter.streams();
                 if (progress != null) {
-                    progress.start(stdin ? "standard input" : f.getFileName().toString(), stdin ? Progress.UNKNOWN : size(f));
+                    progress.start(stdin ? "standard input" : f.getFileName().toString(),
+                            stdin || gz != null ? Progress.UNKNOWN : size(f));
                 }
                 Nids.param("device", null);
-                Nids.param("filename", stdin ? STDIN : f.toString());
+                Nids.param("filename", stdin ? STDIN : gz != null ? gz.filename() : f.toString());
                 configure();
                 try {
                     Nids.init();
                 } catch (NidsException e) {
                     String message = stdin ? e.getMessage().replace("'" + STDIN + "'", "from standard input") : e.getMessage();
+                    if (gz != null) {
+                        gz.closeQuietly();
+                        message = gz.rename(message);
+                    }
                     throw new CliFailure(withName(stdin ? "standard input" : f.toString(), e.reason(), message), e);
                 }
                 try {
@@ -271,14 +277,20 @@ public final class Main implements Callable<Integer> {
                         reporter.reportOpen();
                         out.flush();
                         System.err.println("jnids: interrupted while reading " + f);
+                        if (gz != null) gz.closeQuietly();
                         return INTERRUPTED;
                     }
                 } catch (RuntimeException e) {
                     if (progress != null) progress.clear();
                     failed(reporter, e);
-                    throw e;
+                    if (gz == null) throw e;
+                    gz.closeQuietly();
+                    throw e instanceof CliFailure ? e : gz.failure(e);
                 }
                 reporter.reportOpen();
+                out.flush();
+                // A damaged gzip file fails here, after what was read before the damage.
+                if (gz != null) gz.close();
                 endCapture(reporter, out, progress, stdin ? "standard input" : f.toString(),
                         reporter.streams() - streamsBefore);
             }

@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.tools.InfoMapper;
     global = "io.github.jnids.global.nids",
     value = @Platform(
         value = "linux-x86_64",
-        include = {"nids.h", "jnids.h", "jnids_buffers.h", "jnids_offload.h"},
+        include = {"nids.h", "jnids.h", "jnids_buffers.h", "jnids_offload.h", "jnids_stream.h"},
         // JavaCPP passes these to the linker in reverse order.
         link = {"pcap", "nids", "jnidshelpers"}))
 public class nids implements InfoMapper {
