@@ -8,6 +8,10 @@
  *   nids_dump [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
  *
  * Exit status: 0 after END, 1 after ERROR, 2 on a usage error.
+ *
+ * A run's state is thread-local and its output goes to `out` (stdout here),
+ * so that nids_dump_mt.c can run several at once, each on its own libnids
+ * engine.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,12 +27,13 @@
 #include <nids.h>
 #include <libnids/scan.h>
 
-static int opt_no_checksum, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex;
-static long long packets;
+static __thread int opt_no_checksum, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex;
+static __thread long long packets;
+static __thread FILE *out;
 
 /* ---- CRC-32 (IEEE 802.3, as zlib and java.util.zip.CRC32) ---- */
 
-static uint32_t crc_table[256];
+static __thread uint32_t crc_table[256];
 
 static void crc_init(void)
 {
@@ -54,28 +59,28 @@ static uint32_t crc_update(uint32_t crc, const unsigned char *p, size_t n)
 /* Lines printed while libnids ends the session (NIDS_EXITING) come in the
  * order of libnids' stream hash table, which is seeded from /dev/urandom; they
  * are collected and printed sorted, so that the output is reproducible. */
-static int buffering;
-static char **held;
-static size_t n_held, cap_held;
+static __thread int buffering;
+static __thread char **held;
+static __thread size_t n_held, cap_held;
 
 static void emit(const char *line)
 {
     if (!buffering) {
-        fputs(line, stdout);
-        fputc('\n', stdout);
+        fputs(line, out);
+        fputc('\n', out);
         return;
     }
     if (n_held == cap_held) {
         cap_held = cap_held ? 2 * cap_held : 64;
         held = realloc(held, cap_held * sizeof *held);
         if (!held) {
-            fputs("ERROR out of memory\n", stdout);
+            fputs("ERROR out of memory\n", out);
             exit(1);
         }
     }
     held[n_held] = strdup(line);
     if (!held[n_held]) {
-        fputs("ERROR out of memory\n", stdout);
+        fputs("ERROR out of memory\n", out);
         exit(1);
     }
     n_held++;
@@ -91,8 +96,8 @@ static void flush_held(void)
     if (n_held > 1)
         qsort(held, n_held, sizeof *held, compare_lines);
     for (size_t i = 0; i < n_held; i++) {
-        fputs(held[i], stdout);
-        fputc('\n', stdout);
+        fputs(held[i], out);
+        fputc('\n', out);
         free(held[i]);
     }
     n_held = 0;
@@ -126,7 +131,7 @@ static void line_printf(struct line *l, const char *fmt, ...)
             cap *= 2;
         l->s = realloc(l->s, cap);
         if (!l->s) {
-            fputs("ERROR out of memory\n", stdout);
+            fputs("ERROR out of memory\n", out);
             exit(1);
         }
         l->cap = cap;
@@ -190,7 +195,7 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
         a_tcp->server.collect_urg++;
         st = calloc(1, sizeof *st);
         if (!st) {
-            fputs("ERROR out of memory\n", stdout);
+            fputs("ERROR out of memory\n", out);
             exit(1);
         }
         *param = st;
@@ -336,8 +341,8 @@ static void warning_hook(int type, int errnum, struct ip *iph, void *data)
 
 static void no_mem_hook(char *where)
 {
-    fflush(stdout);
-    printf("ERROR libnids ran out of memory in %s\n", where);
+    fflush(out);
+    fprintf(out, "ERROR libnids ran out of memory in %s\n", where);
     exit(1);
 }
 
@@ -355,9 +360,14 @@ static void usage(void)
     exit(2);
 }
 
-int main(int argc, char **argv)
+/* Parses a command line and starts libnids (the current engine) on its
+ * capture: the capture, or NULL after an ERROR line or usage error, with the
+ * exit status in *status. */
+static pcap_t *dump_start(int argc, char **argv, int *status)
 {
     const char *file = NULL;
+    if (!out)
+        out = stdout;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--no-checksum")) opt_no_checksum = 1;
@@ -374,12 +384,13 @@ int main(int argc, char **argv)
     if (!file)
         usage();
     crc_init();
+    *status = 1;
 
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = pcap_open_offline(file, errbuf);
     if (!p) {
-        printf("ERROR cannot read capture: %s\n", errbuf);
-        return 1;
+        fprintf(out, "ERROR cannot read capture: %s\n", errbuf);
+        return NULL;
     }
 
     static struct nids_chksum_ctl everything = { 0, 0, NIDS_DONT_CHKSUM, 0 };
@@ -391,8 +402,9 @@ int main(int argc, char **argv)
     if (!opt_warn)
         nids_params.scan_num_hosts = 0;
     if (!nids_init()) {
-        printf("ERROR libnids could not start: %s\n", nids_errbuf);
-        return 1;
+        fprintf(out, "ERROR libnids could not start: %s\n", nids_errbuf);
+        pcap_close(p);
+        return NULL;
     }
     nids_register_tcp((void *)tcp_callback);
     if (opt_udp)
@@ -401,13 +413,20 @@ int main(int argc, char **argv)
         nids_register_ip((void *)ip_callback);
     if (opt_frag)
         nids_register_ip_frag((void *)frag_callback);
+    *status = 0;
+    return p;
+}
 
-    /* nids_run() in libnids' way (read to the end, then nids_exit()), with the
-     * packets counted and a read error reported rather than taken for the end. */
-    int r;
-    do
-        r = pcap_dispatch(p, -1, packet_handler, NULL);
-    while (r > 0);
+/* Reads up to cnt records (-1: all that are buffered): pcap_dispatch()'s result. */
+static int dump_read(pcap_t *p, int cnt)
+{
+    return pcap_dispatch(p, cnt, packet_handler, NULL);
+}
+
+/* Ends the run after dump_read() returned r <= 0: open streams, then END or
+ * ERROR. Returns the exit status. */
+static int dump_end(pcap_t *p, int r)
+{
     char error[PCAP_ERRBUF_SIZE + 16] = "";
     if (r < 0)
         snprintf(error, sizeof error, "%s", pcap_geterr(p));
@@ -416,15 +435,31 @@ int main(int argc, char **argv)
     nids_exit(); /* open streams get NIDS_EXITING; pcap_desc stays open */
     flush_held();
     pcap_close(p);
+    nids_params.pcap_desc = NULL;
 
     if (r < 0) {
-        printf("ERROR %s\n", error);
-        fflush(stdout);
+        fprintf(out, "ERROR %s\n", error);
+        fflush(out);
         return 1;
     }
-    printf("END packets=%lld\n", packets);
-    fflush(stdout);
+    fprintf(out, "END packets=%lld\n", packets);
+    fflush(out);
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int status;
+    pcap_t *p = dump_start(argc, argv, &status);
+    if (!p)
+        return status;
+    /* nids_run() in libnids' way (read to the end, then nids_exit()), with the
+     * packets counted and a read error reported rather than taken for the end. */
+    int r;
+    do
+        r = dump_read(p, -1);
+    while (r > 0);
+    return dump_end(p, r);
 }
 
 /* In a sanitized build (make SANITIZE=address,...): libnids 1.26 leaks a few
