@@ -160,12 +160,14 @@ class TestdataTest {
         if (warn) args.add("--scan");
         args.add(capture.toString());
         Result auto = Jnids.run(args.toArray(String[]::new));
-        boolean offloaded = !dumpOptions.contains("--no-checksum") && offloadFound(auto);
+        // A capture that ends in an error has no capture record: those listed are known to hold
+        // offloaded packets.
+        boolean known = HOLD_OFFLOADED_PACKETS.contains(capture.getFileName().toString());
+        boolean offloaded = !dumpOptions.contains("--no-checksum") && (known || offloadFound(auto));
         if (offloaded) {
             // nids_dump verifies every checksum: compare with --checksum on. Only captures made
             // from ones taken on a sending host may show offloading.
-            assertTrue(HOLD_OFFLOADED_PACKETS.contains(capture.getFileName().toString()),
-                    () -> "offloading found in " + capture + "\n" + auto);
+            assertTrue(known, () -> "offloading found in " + capture + "\n" + auto);
             args.add(0, "--checksum");
             args.add(1, "on");
         }
