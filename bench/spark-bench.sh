@@ -35,7 +35,7 @@ mkdir -p "$OUT"
 if [ ! -f "$OUT/classpath" ] || [ "$ROOT/spark/pom.xml" -nt "$OUT/classpath" ]; then
     log "resolving Spark's class path"
     # From the root, so that jnids resolves in the reactor; the spark module writes the file last.
-    (cd "$ROOT" && mvn -q -o dependency:build-classpath -pl spark -am -Dmdep.includeScope=provided \
+    (cd "$ROOT" && mvn -q -o package -DskipTests dependency:build-classpath -pl spark -am -Dmdep.includeScope=provided \
         -Dmdep.outputFile="$OUT/classpath")
 fi
 CP=$(cat "$OUT/classpath"):$SPARK_JAR
