@@ -34,9 +34,9 @@ SPARK_JAR=$ROOT/spark/target/jnids-spark-0.1.0-all.jar
 mkdir -p "$OUT"
 if [ ! -f "$OUT/classpath" ] || [ "$ROOT/spark/pom.xml" -nt "$OUT/classpath" ]; then
     log "resolving Spark's class path"
-    (cd "$ROOT/spark" && mvn -q -o dependency:build-classpath -Dmdep.includeScope=provided \
-        -Dmdep.outputFile="$OUT/classpath" >/dev/null 2>&1) ||
-    (cd "$ROOT/spark" && mvn -q dependency:build-classpath -Dmdep.includeScope=provided -Dmdep.outputFile="$OUT/classpath")
+    # From the root, so that jnids resolves in the reactor; the spark module writes the file last.
+    (cd "$ROOT" && mvn -q -o package -DskipTests dependency:build-classpath -pl spark -am -Dmdep.includeScope=provided \
+        -Dmdep.outputFile="$OUT/classpath")
 fi
 CP=$(cat "$OUT/classpath"):$SPARK_JAR
 JOPTS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
