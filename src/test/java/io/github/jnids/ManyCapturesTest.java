@@ -19,10 +19,15 @@ import io.github.jnids.testing.TcpConversation;
  * Thousands of sessions in one JVM, each file's result checked, memory flat:
  * heap in use and RSS outside the committed heap, measured once G1 has
  * settled after full GCs (see ManySessionsTest: RSS itself swings with how
- * much heap G1 keeps committed).
+ * much heap G1 keeps committed). RSS outside the heap rises in steps for
+ * the first thousand-odd cycles (the JIT's code cache, malloc's arenas) and
+ * is flat after that, hence the long warm-up. Two settled readings in a row
+ * can still differ by a few MiB, so the bound on RSS is ManySessionsTest's,
+ * 24 MiB over the 2500 measured cycles: it catches a leak of 9.8 KiB per
+ * cycle (libnids' stream table alone is 237 KiB).
  */
 class ManyCapturesTest extends NidsTestBase {
-    private static final int FILES = 16, CYCLES = 3000, WARM_UP = 500;
+    private static final int FILES = 16, CYCLES = 4000, WARM_UP = 1500;
 
     @Test
     void thousandsOfSessionsWithFlatMemory() throws Exception {
@@ -72,6 +77,7 @@ class ManyCapturesTest extends NidsTestBase {
         onUdp((a, p, i) -> out.append(new String(bytes(p))).append(';'));
 
         long rssWarm = 0, heapWarm = 0;
+        StringBuilder samples = new StringBuilder();
         long start = System.nanoTime();
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             if (cycle == WARM_UP) {
@@ -79,6 +85,7 @@ class ManyCapturesTest extends NidsTestBase {
                 heapWarm = m[0];
                 rssWarm = m[1];
             }
+            if (cycle % 500 == 0) samples.append(' ').append(cycle).append(':').append(ManySessionsTest.settledMemory()[1]);
             int f = cycle % FILES;
             out.setLength(0);
             runFile(files[f]);
@@ -98,9 +105,9 @@ class ManyCapturesTest extends NidsTestBase {
         long heapEnd = end[0], rssEnd = end[1];
         String report = "after warm-up: heap " + heapWarm / 1024 + " KiB, RSS outside the heap " + rssWarm
                 + " KiB; at the end: heap " + heapEnd / 1024 + " KiB, RSS outside the heap " + rssEnd + " KiB; "
-                + seconds + " s";
+                + seconds + " s; RSS outside the heap (KiB) by cycle:" + samples;
         System.out.println("ManyCapturesTest: " + report);
         assertTrue(heapEnd - heapWarm < 8L << 20, report);
-        if (rssWarm > 0) assertTrue(rssEnd - rssWarm < 8 * 1024, report);
+        if (rssWarm > 0) assertTrue(rssEnd - rssWarm < 24 * 1024, report);
     }
 }
