@@ -49,7 +49,7 @@ final class ReadOptions implements Serializable {
     ReadOptions(Map<String, String> options, boolean ignoreCorruptDefault) {
         this.paths = paths(options);
         this.kind = kind(options.get("kind"));
-        this.checksums = oneOf("checksums", options.getOrDefault("checksums", "on"), "on", "off", "auto");
+        this.checksums = oneOf("checksums", options.getOrDefault("checksums", "auto"), "on", "off", "auto");
         String f = options.get("filter");
         this.filter = f == null || f.isBlank() ? null : f.strip();
         this.tcpStreams = options.containsKey("tcpstreams")
