@@ -7,6 +7,7 @@
 # Output (gitignored) goes to native/fuzz/build/:
 #   fuzz_capture, fuzz_linktypes     libFuzzer binaries (ASan + UBSan)
 #   fuzz_session                     the same for jnids.c and its coroutine
+#   fuzz_sessions                    two jnids sessions interleaved on one thread
 #   regress                          the hostile-capture regression runner (ASan)
 #   soak                             the replay soak (optimised, no sanitizers)
 #   cov/fuzz_capture, cov/fuzz_linktypes   coverage-instrumented replayers
@@ -69,10 +70,13 @@ for h in fuzz_capture fuzz_linktypes; do
 done
 # jnids' own native layer (jnids.c with its coroutine), driven as the Java
 # side drives it, over the same instrumented libraries.
-$CC $SAN -fsanitize=fuzzer -I"$TOP/native" -I"$OUT/asan/libpcap" -I"$OUT/asan/libnids/src" \
-    -I"$TOP/cppbuild/$PLATFORM/include" -o "$OUT/fuzz_session" "$HERE/fuzz_session.c" \
-    "$TOP/native/jnids.c" "$TOP/native/jnids_coroutine.c" "$TOP/native/jnids_kill.c" \
-    "$OUT/asan/libnids/src/libnids.a" "$OUT/asan/libpcap/libpcap.a"
+# fuzz_sessions: two such sessions interleaved on one thread.
+for h in fuzz_session fuzz_sessions; do
+    $CC $SAN -fsanitize=fuzzer -I"$TOP/native" -I"$OUT/asan/libpcap" -I"$OUT/asan/libnids/src" \
+        -I"$TOP/cppbuild/$PLATFORM/include" -o "$OUT/$h" "$HERE/$h.c" \
+        "$TOP/native/jnids.c" "$TOP/native/jnids_coroutine.c" "$TOP/native/jnids_kill.c" "$TOP/native/jnids_offload.c" \
+        "$OUT/asan/libnids/src/libnids.a" "$OUT/asan/libpcap/libpcap.a"
+done
 # The regression runner over testdata/hostile (see regress.c).
 link_harness asan regress "$SAN" "$OUT/regress"
 

@@ -12,19 +12,20 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOTAL=${1:-3600}
 SLICE=${2:-600}
 cd "$HERE"
-mkdir -p corpus/capture corpus/linktypes corpus/session artifacts build/logs
+mkdir -p corpus/capture corpus/linktypes corpus/session corpus/sessions artifacts build/logs
 end=$(( $(date +%s) + TOTAL ))
 turn=0
 while [ "$(date +%s)" -lt "$end" ]; do
-    for h in capture linktypes session; do
+    for h in capture linktypes session sessions; do
         left=$(( end - $(date +%s) ))
         [ "$left" -gt 0 ] || break
         t=$(( left < SLICE ? left : SLICE ))
+        case $h in session) seed=capture ;; *) seed=$h ;; esac
         log=build/logs/$h-$(date +%Y%m%dT%H%M%S).log
         echo "run.sh: fuzz_$h for $t s, log $log" >&2
         nice -n 19 ./build/fuzz_$h -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
             -max_total_time="$t" -print_final_stats=1 -artifact_prefix=artifacts/ \
-            corpus/$h "corpus/seed/${h/session/capture}" >"$log" 2>&1 || echo "run.sh: fuzz_$h stopped: see $log" >&2
+            corpus/$h "corpus/seed/$seed" >"$log" 2>&1 || echo "run.sh: fuzz_$h stopped: see $log" >&2
     done
     turn=$((turn + 1))
 done

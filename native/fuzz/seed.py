@@ -4,7 +4,8 @@
     python3 native/fuzz/seed.py OUTDIR capture...
 
 Writes OUTDIR/capture/ (inputs of fuzz_capture: a flags byte, then a capture
-file) and OUTDIR/linktypes/ (inputs of fuzz_linktypes). Seeds come from the
+file), OUTDIR/linktypes/ (inputs of fuzz_linktypes) and OUTDIR/sessions/
+(inputs of fuzz_sessions: pairs of the capture seeds). Seeds come from the
 captures named (pcapng ones are converted with tcpdump when it is present),
 cut into small pieces so that each runs fast, and from a few hand-made
 sessions: IP fragments in and out of order and overlapping, TCP with urgent
@@ -148,7 +149,12 @@ def main():
     cap_dir, lt_dir = os.path.join(out, "capture"), os.path.join(out, "linktypes")
     os.makedirs(cap_dir, exist_ok=True)
     os.makedirs(lt_dir, exist_ok=True)
+    ses_dir = os.path.join(out, "sessions")
+    os.makedirs(ses_dir, exist_ok=True)
+    captures = []
     def put(d, data):
+        if d == cap_dir:
+            captures.append(data)
         with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as fh:
             fh.write(data)
     ip_packets = []
@@ -190,6 +196,14 @@ def main():
         for sel, wrap in WRAP.items():
             if (n + sel) % 3 == 0 or n < 11:
                 put(lt_dir, lt_input(0x81 if sel else 0x01, sel, [wrap(p) for p in packets[:24]]))
+
+    # fuzz_sessions: pairs of the capture seeds, each with its flags, and a
+    # schedule byte (0: strict alternation).
+    captures = [c for c in captures if len(c) <= 30000]
+    for n, a in enumerate(captures):
+        b = captures[(n * 7 + 3) % len(captures)]
+        put(ses_dir, bytes([a[0], b[0] ^ (n & 0x42), (n * 37) & 0xff if n % 3 else 0])
+            + struct.pack("<H", len(a) - 1) + a[1:] + b[1:])
 
 if __name__ == "__main__":
     main()
