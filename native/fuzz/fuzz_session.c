@@ -14,17 +14,8 @@
 #include <unistd.h>
 
 #include "jnids.h"
+#include "fuzz_session_flags.h"
 
-enum {
-    FS_NO_ZERO_COPY = 1 << 0, /* staging copies instead of the packets' own bytes */
-    FS_UPCALLS = 1 << 1,      /* C up-calls instead of the coroutine */
-    FS_SMALL = 1 << 2,        /* tiny stream table, tcp_workarounds */
-    FS_DISCARD = 1 << 3,      /* keep half of the new data */
-    FS_UNCOLLECT = 1 << 4,    /* stop collecting the client half after some data */
-    FS_FILTER = 1 << 5,       /* an IP filter that reads the packet */
-    FS_STOP = 1 << 6,         /* stop after some events, then go on */
-    FS_ONE = 1 << 7           /* one packet per call (jnids_next) */
-};
 
 static volatile uint64_t sink;
 static unsigned flags;
