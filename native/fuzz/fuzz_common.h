@@ -54,14 +54,16 @@ static void fz_read_half(struct half_stream *h)
         fz_sink += h->urgdata;
 }
 
-/* A hook for the regression runner, run at the end of every TCP callback. */
+/* Hooks for the regression runner, run first in every TCP callback. */
 static void (*fz_tcp_hook)(struct tcp_stream *a);
+static void (*fz_tcp_param_hook)(struct tcp_stream *a, void **param);
 
 static void fz_tcp(struct tcp_stream *a, void **param)
 {
     if (fz_tcp_hook)
         fz_tcp_hook(a);
-    (void)param;
+    if (fz_tcp_param_hook)
+        fz_tcp_param_hook(a, param);
     fz_read(&a->addr, sizeof a->addr);
     switch (a->nids_state) {
     case NIDS_JUST_EST:

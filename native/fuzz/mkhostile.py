@@ -75,6 +75,20 @@ def files():
         fr = eth(p)
         out += struct.pack("<IIII", 1000 + t, 0, len(fr), len(fr)) + fr
     f["tcp-workarounds-toggled.pcap"] = out
+    # 0024: a stream established with data each way and never closed, then,
+    # more than tcp_flow_timeout (3600 s) later, a new SYN from its client
+    c, s = 1000, 5000
+    conv = [(0, tcp(A, B, 1235, 80, c, 0, 0x02)),
+            (0, tcp(B, A, 80, 1235, s, c + 1, 0x12)),
+            (0, tcp(A, B, 1235, 80, c + 1, s + 1, 0x10)),
+            (1, tcp(A, B, 1235, 80, c + 1, s + 1, 0x18, b"hi")),
+            (1, tcp(B, A, 80, 1235, s + 1, c + 3, 0x18, b"yo")),
+            (3602, tcp(A, B, 1235, 80, 90000, 0, 0x02))]
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for t, p in conv:
+        fr = eth(p)
+        out += struct.pack("<IIII", 1000 + t, 0, len(fr), len(fr)) + fr
+    f["tcp-late-syn.pcap"] = out
     return f
 
 def main():

@@ -8,6 +8,8 @@
  *   - scan_num_ports and scan_num_hosts raised after nids_init()
  *   - n_hosts = 0 with IP fragments
  *   - tcp_workarounds turned off by the TCP callback (on NIDS_DATA)
+ *   - state kept per stream in the listener's param from NIDS_JUST_EST to
+ *     the stream's end event: none may be left when the session has ended
  *   - the memory held must not grow with the number of sessions
  * Built with ASan + UBSan (build.sh: build/regress); exits non-zero (an
  * ASan report, LeakSanitizer included) when a fixed bug comes back.
@@ -61,6 +63,33 @@ static void workarounds_off(struct tcp_stream *a)
         nids_params.tcp_workarounds = 0;
 }
 
+/* Per-stream state, as a handler keeps it: made when the stream is
+ * established, freed by its end event. A stream ended without one leaves
+ * its state behind. */
+static long streams_with_state;
+
+static void per_stream_state(struct tcp_stream *a, void **param)
+{
+    switch (a->nids_state) {
+    case NIDS_JUST_EST:
+        *param = malloc(16);
+        streams_with_state++;
+        break;
+    case NIDS_CLOSE:
+    case NIDS_RESET:
+    case NIDS_TIMED_OUT:
+    case NIDS_EXITING:
+        if (*param) {
+            free(*param);
+            *param = NULL;
+            streams_with_state--;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
 static void run(const char *path, unsigned flags)
 {
     size_t size;
@@ -92,6 +121,14 @@ int main(int argc, char **argv)
         fz_tcp_hook = workarounds_off;
         run(argv[i], FZ_NO_CHKSUM | FZ_WORKAROUNDS);
         fz_tcp_hook = NULL;
+        fz_tcp_param_hook = per_stream_state;
+        run(argv[i], FZ_NO_CHKSUM);
+        run(argv[i], FZ_NO_CHKSUM | FZ_SMALL | FZ_WORKAROUNDS);
+        fz_tcp_param_hook = NULL;
+        if (streams_with_state != 0) {
+            printf("FAIL %s: %ld streams ended without an end event\n", argv[i], streams_with_state);
+            return 1;
+        }
     }
     /* memory held across sessions must not grow with their number (what
      * LeakSanitizer cannot see: blocks still reachable from libnids' globals) */

@@ -28,7 +28,7 @@ import java.util.List;
  * {@code SynthCapturesTest} checks the Java API and the expected output against.
  */
 public final class SynthCaptures {
-    /** What a TCP stream should deliver: {@code end} is CLOSE, RESET or EXITING. */
+    /** What a TCP stream should deliver: {@code end} is CLOSE, RESET, TIMEOUT or EXITING. */
     public record TcpTruth(String client, int cport, String server, int sport, byte[] toServer, byte[] toClient,
                            byte[] urgentToServer, byte[] urgentToClient, String end) {
         TcpTruth(TcpConversation c, byte[] toServer, byte[] toClient, String end) {
@@ -106,6 +106,7 @@ public final class SynthCaptures {
         l.add(timestampsPaws());
         l.add(windowScale());
         l.add(portReuse());
+        l.add(lateSyn());
         l.add(queueOverflow());
         l.add(ipOptions());
         l.add(udpCapture());
@@ -428,6 +429,25 @@ public final class SynthCaptures {
                 List.of(new TcpTruth(a, ascii("first"), ascii("one"), "CLOSE"),
                         new TcpTruth(b, ascii("second"), ascii("two"), "RESET"),
                         new TcpTruth(c, ascii("third"), ascii("three"), "CLOSE")), List.of(), null);
+    }
+
+    /**
+     * A connection whose end is never seen, then, more than tcp_flow_timeout
+     * (3600 s) after its last packet, a new SYN from its client on the same
+     * port: libnids ends the old stream (NIDS_TIMED_OUT, patch 0024; before it,
+     * silently) and follows the new connection.
+     */
+    static Capture lateSyn() {
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        TcpConversation a = new TcpConversation(w, CLIENT, 40023, SERVER, 80).at(T0);
+        a.handshake().clientSends("left").serverSends("open");
+        TcpConversation b = new TcpConversation(w, CLIENT, 40023, SERVER, 80).at(a.micros() + 3601_000_000L)
+                .isn(7000, 17000);
+        b.handshake().clientSends("again").serverSends("later").close();
+        return new Capture("tcp-late-syn", "tcp-late-syn.pcap", w.bytes(), "",
+                "a connection left open, then a new one on the same ports 3601 s later: the first times out",
+                List.of(new TcpTruth(a, ascii("left"), ascii("open"), "TIMEOUT"),
+                        new TcpTruth(b, ascii("again"), ascii("later"), "CLOSE")), List.of(), null);
     }
 
     /**
