@@ -249,12 +249,6 @@ static int open_session(struct ctx *c, int id, unsigned flags, const char *path)
     prm->n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
     prm->n_hosts = flags & FS_SMALL ? 2 : 256;
     prm->tcp_workarounds = (flags & FS_SMALL) != 0;
-    /* libnids 1.26 frees a stream silently, without telling its listeners,
-     * when its client sends a new SYN more than tcp_flow_timeout (default
-     * 3600 s) after the stream's last packet (process_tcp(), "cleanup
-     * previous"); off here, or every such input would fail the end-of-stream
-     * check. See the fuzzing record in README.md. */
-    prm->tcp_flow_timeout = 0;
     jnids_set_zero_copy(c->s, !(flags & FS_NO_ZERO_COPY));
     jnids_set_coroutine(c->s, !(flags & FS_UPCALLS));
     for (int kind = 0; kind < 4; kind++)
