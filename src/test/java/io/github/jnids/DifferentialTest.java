@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jnids.testing.DumpCases;
 import io.github.jnids.testing.NidsDumpJava;
 
 /**
@@ -41,9 +42,7 @@ import io.github.jnids.testing.NidsDumpJava;
 class DifferentialTest {
     private static final Path BASE = Paths.get(System.getProperty("jnids.basedir", "."));
     private static final Path TOOL = BASE.resolve(Paths.get("target", "native-tools", "nids_dump"));
-    private static final Path SHARED = BASE.resolve(Paths.get("..", "shared", "pcaps"));
-    private static final List<String> TESTDATA_DIRS = List.of("captured", "synth", "hostile");
-    private static final List<String> ALL_OPTIONS = List.of("--no-checksum", "--udp", "--ip", "--frag", "--warn");
+    private static final Path SHARED = DumpCases.SHARED;
 
     record Output(String text, int status) {
         List<String> lines() {
@@ -103,37 +102,6 @@ class DifferentialTest {
     }
 
     /**
-     * A capture is a .pcap, .pcapng or .cap file, or any other file that has a
-     * {@code <name>.expected} beside it (e.g. synth/not-a-capture.txt).
-     */
-    private static boolean isCapture(Path p) {
-        String n = p.getFileName().toString();
-        if (!Files.isRegularFile(p) || n.lastIndexOf('.') <= 0) return false;
-        if (n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap")) return true;
-        if (List.of(".expected", ".options", ".truth").stream().anyMatch(n::endsWith)) return false;
-        return Files.exists(p.resolveSibling(base(p) + ".expected"));
-    }
-
-    private static String base(Path capture) {
-        String n = capture.getFileName().toString();
-        return n.substring(0, n.lastIndexOf('.'));
-    }
-
-    private static List<String> optionsOf(Path capture) throws IOException {
-        Path f = capture.resolveSibling(base(capture) + ".options");
-        if (!Files.exists(f)) return List.of();
-        String s = Files.readString(f, StandardCharsets.UTF_8).trim();
-        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
-    }
-
-    private static List<Path> capturesIn(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(DifferentialTest::isCapture).sorted().collect(Collectors.toList());
-        }
-    }
-
-    /**
      * Checks a dump against a capture's ground truth (testdata/captured/*.truth,
      * written by the programs that made the traffic; format in apps.py, the same
      * rules as check_truth.py): each TCP line gives a stream's last line, each UDP
@@ -169,48 +137,30 @@ class DifferentialTest {
 
     /**
      * captured/ and synth/ captures must have an expected output; hostile/ ones
-     * (inputs that made unpatched libnids misbehave, see hostile/README.md) have
-     * none: they run with no options and with every option, C against Java.
+     * (inputs that made unpatched libnids misbehave, see hostile/README.md)
+     * without one run with no options and with every option, C against Java.
      */
     @TestFactory
-    Stream<DynamicTest> testdataCapturesMatchTheCReferenceAndTheirExpectedOutput() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (String d : TESTDATA_DIRS) {
-            for (Path capture : capturesIn(BASE.resolve("testdata").resolve(d))) {
-                Path expected = capture.resolveSibling(base(capture) + ".expected");
-                Path truth = capture.resolveSibling(base(capture) + ".truth");
-                if (d.equals("hostile") && !Files.exists(expected)) {
-                    for (List<String> options : List.of(List.<String>of(), ALL_OPTIONS)) {
-                        tests.add(DynamicTest.dynamicTest(d + "/" + capture.getFileName() + " " + options,
-                                () -> compare(capture, options, null)));
-                    }
-                    continue;
-                }
-                List<String> options = optionsOf(capture);
-                tests.add(DynamicTest.dynamicTest(d + "/" + capture.getFileName() + " " + options, () -> {
-                    assertTrue(Files.exists(expected), expected + " is missing; make it with "
-                            + "testdata/captured/regen-expected.sh or testdata/synth/make-expected.sh");
-                    compare(capture, options, expected);
-                    if (Files.exists(truth)) assertMatchesGroundTruth(NidsDumpJava.dump(capture, options).lines(), truth);
-                }));
+    Stream<DynamicTest> testdataCapturesMatchTheCReferenceAndTheirExpectedOutput() {
+        return DumpCases.testdata().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            if (!c.checked()) {
+                compare(c.capture(), c.options(), null);
+                return;
             }
-        }
-        assertFalse(tests.isEmpty(), "no captures found under " + BASE.resolve("testdata"));
-        return tests.stream();
+            assertTrue(Files.exists(c.expected()), c.expected() + " is missing; make it with "
+                    + "testdata/captured/regen-expected.sh or testdata/synth/make-expected.sh");
+            compare(c.capture(), c.options(), c.expected());
+            if (Files.exists(c.truth())) {
+                assertMatchesGroundTruth(NidsDumpJava.dump(c.capture(), c.options()).lines(), c.truth());
+            }
+        }));
     }
 
     @TestFactory
-    Stream<DynamicTest> sharedCapturesMatchTheCReference() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(SHARED),
-                "skipped: the public captures folder " + SHARED.normalize() + " is absent");
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Path capture : capturesIn(SHARED)) {
-            for (List<String> options : List.of(List.<String>of(), ALL_OPTIONS)) {
-                tests.add(DynamicTest.dynamicTest("shared/" + capture.getFileName() + " " + options,
-                        () -> compare(capture, options, null)));
-            }
-        }
-        return tests.stream();
+    Stream<DynamicTest> sharedCapturesMatchTheCReference() {
+        Assumptions.assumeTrue(DumpCases.sharedAbsent() == null, () -> "skipped: " + DumpCases.sharedAbsent());
+        return DumpCases.shared().stream()
+                .map(c -> DynamicTest.dynamicTest(c.name(), () -> compare(c.capture(), c.options(), null)));
     }
 
     /**

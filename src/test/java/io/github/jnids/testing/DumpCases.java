@@ -12,21 +12,41 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The (capture, nids_dump options) pairs DifferentialTest checks: every
- * capture of testdata/{captured,synth} with the options of its
- * {@code <name>.options}; testdata/hostile/ and ../shared/pcaps/ captures with
- * no option and with every option.
+ * The (capture, nids_dump options) pairs DifferentialTest checks, and other
+ * tests run: every capture of testdata/{captured,synth}, and of
+ * testdata/hostile/ with an expected output, with the options of its
+ * {@code <name>.options} (checked against that expected output); the other
+ * testdata/hostile/ captures and ../shared/pcaps/ captures with no option and
+ * with every option.
  */
 public final class DumpCases {
     public static final Path BASE = Paths.get(System.getProperty("jnids.basedir", "."));
     public static final Path SHARED = BASE.resolve(Paths.get("..", "shared", "pcaps")).normalize();
     public static final List<String> ALL_OPTIONS = List.of("--no-checksum", "--udp", "--ip", "--frag", "--warn");
 
-    /** One dump to make: a capture and nids_dump's options. */
-    public record Case(Path capture, List<String> options) {
+    /**
+     * One dump to make: a capture and nids_dump's options. {@code checked}: the
+     * capture's {@code <name>.expected} (and {@code <name>.truth}, if any) must
+     * hold for these options; otherwise the case compares C and Java only.
+     */
+    public record Case(Path capture, List<String> options, boolean checked) {
+        public Case(Path capture, List<String> options) {
+            this(capture, options, false);
+        }
+
         public String name() {
             Path parent = capture.getParent();
             return (parent == null ? "" : parent.getFileName() + "/") + capture.getFileName() + " " + options;
+        }
+
+        /** The committed expected output beside the capture (which may be missing). */
+        public Path expected() {
+            return capture.resolveSibling(base(capture) + ".expected");
+        }
+
+        /** The ground truth beside the capture, written by the programs that made the traffic (may be missing). */
+        public Path truth() {
+            return capture.resolveSibling(base(capture) + ".truth");
         }
 
         @Override
@@ -46,7 +66,7 @@ public final class DumpCases {
                     cases.add(new Case(capture, List.of()));
                     cases.add(new Case(capture, ALL_OPTIONS));
                 } else {
-                    cases.add(new Case(capture, optionsOf(capture)));
+                    cases.add(new Case(capture, optionsOf(capture), true));
                 }
             }
         }
