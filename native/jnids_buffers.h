@@ -15,6 +15,8 @@
 
 #include <jni.h>
 
+#include "jnids.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,6 +33,31 @@ extern "C" {
  * is checked, as in all of the raw bindings.
  */
 int jnids_buffer_point(JNIEnv *env, jclass caller, jobject buffer, jlong address, jint capacity);
+
+/*
+ * jnids_call() and jnids_reply() for Java's event loop, which also point the
+ * packet views at the packet of the event they return and take them off the
+ * packet of the event they answer. Why: a handler's view is pointed and
+ * revoked by JNI field writes either way, but done here they cost no JNI
+ * transition of their own (a down-call each way was most of an IP or UDP
+ * callback's cost).
+ *
+ * The views (any may be NULL: not pointed) are the read-only direct buffers
+ * Java hands to handlers: UDP payload and UDP datagram (udp_box), IP datagram
+ * or fragment (ip_box), filtered datagram (filter_box). Each event of kind
+ * JNIDS_EV_UDP, JNIDS_EV_IP, JNIDS_EV_FILTER, or with JNIDS_EV_IP_FIRST,
+ * returns with its views showing exactly its bytes (address from the box,
+ * capacity the length Java would give it; Java then clears the view), the
+ * others untouched. Answering an event makes its views' capacity 0 before
+ * libnids goes on, so that no view kept by a handler can reach the memory
+ * again; Java sets their limits to 0 first. `answered` is the event being
+ * answered, as the previous call returned it. Only for sessions in zero copy
+ * (jnids_set_zero_copy): staged bytes are shown by fixed views.
+ */
+int64_t jnids_event_call(JNIEnv *env, jclass caller, jobject udp_payload, jobject udp_datagram, jobject ip,
+                         jobject filtered, jnids_session *s, int op, int arg);
+int64_t jnids_event_reply(JNIEnv *env, jclass caller, jobject udp_payload, jobject udp_datagram, jobject ip,
+                          jobject filtered, jnids_session *s, int reply, int64_t answered);
 
 #ifdef __cplusplus
 }

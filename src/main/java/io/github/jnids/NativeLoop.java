@@ -23,6 +23,8 @@ final class NativeLoop {
     private final TcpDispatcher tcp;
     private final PacketDispatcher packets;
     private final WarningDispatcher warnings;
+    /** The packet views the down-calls point and revoke (null: not re-pointed). */
+    private final java.nio.ByteBuffer udpPayload, udpDatagram, ipDatagram, filtered;
 
     NativeLoop(Session session, long nativeSession, TcpDispatcher tcp, PacketDispatcher packets,
             WarningDispatcher warnings) {
@@ -31,6 +33,10 @@ final class NativeLoop {
         this.tcp = tcp;
         this.packets = packets;
         this.warnings = warnings;
+        this.udpPayload = packets.udpPayloadView();
+        this.udpDatagram = packets.udpDatagramView();
+        this.ipDatagram = packets.ipDatagramView();
+        this.filtered = packets.filteredView();
     }
 
     /** Applies {@value #PROPERTY} ({@code coroutine}, the default, or {@code jni}) to a session. */
@@ -48,10 +54,10 @@ final class NativeLoop {
 
     /** Runs op to its end and returns its outcome, as the plain native call would. */
     int run(int op, int arg) {
-        long event = jnids_call(s, op, arg);
+        long event = jnids_event_call(udpPayload, udpDatagram, ipDatagram, filtered, s, op, arg);
         try {
             while ((event & JNIDS_EV_KIND_MASK) != JNIDS_EV_FINISHED) {
-                event = jnids_reply(s, deliver(event));
+                event = reply(deliver(event), event);
             }
         } catch (Throwable t) {
             // deliver() catches everything: only the down-call itself gets
@@ -59,10 +65,15 @@ final class NativeLoop {
             // not stay suspended, or no later call could run it: stop it.
             session.handlerFailed(t);
             while ((event & JNIDS_EV_KIND_MASK) != JNIDS_EV_FINISHED) {
-                event = jnids_reply(s, stop(kindOf(event) & ~JNIDS_EV_IP_FIRST));
+                event = reply(stop(kindOf(event) & ~JNIDS_EV_IP_FIRST), event);
             }
         }
         return argumentOf(event);
+    }
+
+    /** Answers event; returns the next one. */
+    private long reply(int answer, long event) {
+        return jnids_event_reply(udpPayload, udpDatagram, ipDatagram, filtered, s, answer, event);
     }
 
     private static int kindOf(long event) {
@@ -83,20 +94,20 @@ final class NativeLoop {
             if ((kind & JNIDS_EV_IP_FIRST) != 0) {
                 kind &= ~JNIDS_EV_IP_FIRST;
                 // The packet's IP callback, held back to travel with this event.
-                if (packets.ip(JNIDS_KIND_IP, packets.ipLength()) != 0) return stop(kind);
+                if (packets.ip(JNIDS_KIND_IP, packets.ipLength(), true) != 0) return stop(kind);
             }
             int arg = argumentOf(event);
             switch (kind) {
                 case JNIDS_EV_TCP:
                     return tcp.call(arg);
                 case JNIDS_EV_UDP:
-                    return packets.udp(arg);
+                    return packets.udp(arg, true);
                 case JNIDS_EV_IP:
-                    return packets.ip(detailOf(event), arg);
+                    return packets.ip(detailOf(event), arg, true);
                 case JNIDS_EV_WARNING:
                     return warnings.call(detailOf(event), arg);
                 case JNIDS_EV_FILTER:
-                    return packets.filter(arg);
+                    return packets.filter(arg, true);
                 default:
                     throw new IllegalStateException("unknown native event " + Long.toHexString(event));
             }

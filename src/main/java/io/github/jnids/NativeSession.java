@@ -191,7 +191,7 @@ final class NativeSession implements Runnable {
             @Override
             public int call(int session, int payloadLength) {
                 NidsSession s = Registry.get(session);
-                return s == null ? 1 : s.packets.udp(payloadLength);
+                return s == null ? 1 : s.packets.udp(payloadLength, false);
             }
         }
 
@@ -199,7 +199,7 @@ final class NativeSession implements Runnable {
             @Override
             public int call(int session, int kind, int length) {
                 NidsSession s = Registry.get(session);
-                return s == null ? 1 : s.packets.ip(kind, length);
+                return s == null ? 1 : s.packets.ip(kind, length, false);
             }
         }
 
@@ -215,7 +215,7 @@ final class NativeSession implements Runnable {
             @Override
             public int call(int session, int length) {
                 NidsSession s = Registry.get(session);
-                return s == null ? -1 : s.packets.filter(length);
+                return s == null ? -1 : s.packets.filter(length, false);
             }
         }
     }

@@ -13,6 +13,11 @@ import io.github.jnids.global.nids;
  * where libnids holds it for the duration of the call (zero copy), or, where
  * the JDK does not allow re-pointing a buffer, shown over fixed staging
  * buffers into which the native layer copies each packet.
+ *
+ * <p>For an event, the down-call that returns it has pointed the views
+ * already and the one that answers it revokes them ({@code jnids_event_call},
+ * {@code jnids_event_reply}): no JNI call of their own, which was most of an
+ * IP callback's cost. An up-call points and revokes them here.
  */
 final class PacketDispatcher {
     static final boolean ZERO_COPY = RawMemory.REPOINTABLE;
@@ -47,40 +52,60 @@ final class PacketDispatcher {
         ipFrag = new HandlerList<>(on -> jnids_listen(s, 3, on));
     }
 
-    /** A UDP callback (event or up-call): 0 to go on, 1 to stop. */
-    int udp(int payloadLength) {
+    /**
+     * A UDP callback: 0 to go on, 1 to stop. {@code pointed}: an event, whose
+     * down-call pointed the views; an up-call's are pointed here.
+     */
+    int udp(int payloadLength, boolean pointed) {
         try {
-            deliverUdp(payloadLength);
+            deliverUdp(payloadLength, pointed);
             return session.stopRequested() ? 1 : 0;
         } catch (Throwable t) {
             return session.handlerFailed(t);
         }
     }
 
-    /** An IP or IP fragment callback: 0 to go on, 1 to stop. */
-    int ip(int kind, int length) {
+    /** An IP or IP fragment callback: 0 to go on, 1 to stop; {@code pointed} as for {@link #udp}. */
+    int ip(int kind, int length, boolean pointed) {
         try {
-            deliverIp(kind == JNIDS_KIND_IP ? ip : ipFrag, length);
+            deliverIp(kind == JNIDS_KIND_IP ? ip : ipFrag, length, pointed);
             return session.stopRequested() ? 1 : 0;
         } catch (Throwable t) {
             return session.handlerFailed(t);
         }
     }
 
-    /** The IP filter: 1 to keep the datagram, 0 to drop it, -1 to stop. */
-    int filter(int length) {
+    /** The IP filter: 1 to keep the datagram, 0 to drop it, -1 to stop; {@code pointed} as for {@link #udp}. */
+    int filter(int length, boolean pointed) {
         Predicate<ByteBuffer> f = ipFilter;
         if (f == null) return 1;
         session.enterHandler();
         try {
-            return f.test(filtered.show(length)) ? 1 : 0;
+            return f.test(filtered.show(length, pointed)) ? 1 : 0;
         } catch (Throwable t) {
             session.handlerFailed(t);
             return -1;
         } finally {
             session.leaveHandler();
-            filtered.hide();
+            filtered.hide(pointed);
         }
+    }
+
+    /** The views the event down-calls point: null where they are not re-pointed. */
+    ByteBuffer udpPayloadView() {
+        return udpPayload.repointable();
+    }
+
+    ByteBuffer udpDatagramView() {
+        return udpDatagram.repointable();
+    }
+
+    ByteBuffer ipDatagramView() {
+        return ipDatagram.repointable();
+    }
+
+    ByteBuffer filteredView() {
+        return filtered.repointable();
     }
 
     /** A read-only view of one packet buffer of a box, valid during its callback. */
@@ -96,18 +121,34 @@ final class PacketDispatcher {
                     : RawMemory.view(jnids_stage(s, stage), JNIDS_STAGE_BYTES).asReadOnlyBuffer();
         }
 
-        ByteBuffer show(int length) {
-            if (ZERO_COPY) return RawMemory.repoint(view, box.get(addressSlot), length);
-            view.clear().limit(length);
-            return view;
+        /** The view, if the event down-calls are to point it (zero copy), else null. */
+        ByteBuffer repointable() {
+            return ZERO_COPY ? view : null;
         }
 
-        /** After the call: the bytes are gone (zero copy) or will be overwritten. */
-        void hide() {
-            if (ZERO_COPY) {
+        /** The packet's bytes; {@code pointed}: the down-call has pointed the view at them. */
+        ByteBuffer show(int length, boolean pointed) {
+            if (!ZERO_COPY) {
+                view.clear().limit(length);
+                return view;
+            }
+            if (pointed) {
+                view.clear();
+                return view;
+            }
+            return RawMemory.repoint(view, box.get(addressSlot), length);
+        }
+
+        /**
+         * After the call: the bytes are gone (zero copy) or will be
+         * overwritten. A pointed view's capacity is taken away by the
+         * down-call that answers the event; its limit goes to 0 here.
+         */
+        void hide(boolean pointed) {
+            if (ZERO_COPY && !pointed) {
                 RawMemory.revoke(view);
             } else {
-                view.limit(0);
+                view.position(0).limit(0);
             }
         }
     }
@@ -121,7 +162,7 @@ final class PacketDispatcher {
         return b.get(index);
     }
 
-    private void deliverUdp(int payloadLength) throws Exception {
+    private void deliverUdp(int payloadLength, boolean pointed) throws Exception {
         int ipLength = (int) slot(udpBox, JNIDS_PKT_IP_LEN);
         if (tuples == null) tuples = new Tuple4Cache();
         Tuple4 addr = tuples.get((int) slot(udpBox, JNIDS_PKT_SADDR), (int) slot(udpBox, JNIDS_PKT_SPORT),
@@ -129,26 +170,26 @@ final class PacketDispatcher {
         session.enterHandler();
         try {
             for (HandlerList.Entry<UdpHandler> e : udp.snapshot()) {
-                e.handler.accept(addr, udpPayload.show(payloadLength), udpDatagram.show(ipLength));
+                e.handler.accept(addr, udpPayload.show(payloadLength, pointed), udpDatagram.show(ipLength, pointed));
                 if (session.stopRequested()) break;
             }
         } finally {
             session.leaveHandler();
-            udpPayload.hide();
-            udpDatagram.hide();
+            udpPayload.hide(pointed);
+            udpDatagram.hide(pointed);
         }
     }
 
-    private void deliverIp(HandlerList<IpHandler> list, int length) throws Exception {
+    private void deliverIp(HandlerList<IpHandler> list, int length, boolean pointed) throws Exception {
         session.enterHandler();
         try {
             for (HandlerList.Entry<IpHandler> e : list.snapshot()) {
-                e.handler.accept(ipDatagram.show(length));
+                e.handler.accept(ipDatagram.show(length, pointed));
                 if (session.stopRequested()) break;
             }
         } finally {
             session.leaveHandler();
-            ipDatagram.hide();
+            ipDatagram.hide(pointed);
         }
     }
 

@@ -694,6 +694,8 @@ public static native @Cast("const char*") BytePointer jnids_pcap_version();
 
 // #include <jni.h>
 
+// #include "jnids.h"
+
 // #ifdef __cplusplus
 // #endif
 
@@ -709,6 +711,29 @@ public static native @Cast("const char*") BytePointer jnids_pcap_version();
  * is checked, as in all of the raw bindings.
  */
 @NoException(true) public static native int jnids_buffer_point(@Raw(withEnv = true) java.nio.ByteBuffer buffer, @Cast("jlong") long address, @Cast("jint") int capacity);
+
+/*
+ * jnids_call() and jnids_reply() for Java's event loop, which also point the
+ * packet views at the packet of the event they return and take them off the
+ * packet of the event they answer. Why: a handler's view is pointed and
+ * revoked by JNI field writes either way, but done here they cost no JNI
+ * transition of their own (a down-call each way was most of an IP or UDP
+ * callback's cost).
+ *
+ * The views (any may be NULL: not pointed) are the read-only direct buffers
+ * Java hands to handlers: UDP payload and UDP datagram (udp_box), IP datagram
+ * or fragment (ip_box), filtered datagram (filter_box). Each event of kind
+ * JNIDS_EV_UDP, JNIDS_EV_IP, JNIDS_EV_FILTER, or with JNIDS_EV_IP_FIRST,
+ * returns with its views showing exactly its bytes (address from the box,
+ * capacity the length Java would give it; Java then clears the view), the
+ * others untouched. Answering an event makes its views' capacity 0 before
+ * libnids goes on, so that no view kept by a handler can reach the memory
+ * again; Java sets their limits to 0 first. `answered` is the event being
+ * answered, as the previous call returned it. Only for sessions in zero copy
+ * (jnids_set_zero_copy): staged bytes are shown by fixed views.
+ */
+@NoException(true) public static native @Cast("int64_t") long jnids_event_call(@Raw(withEnv = true) java.nio.ByteBuffer udp_payload, @Raw java.nio.ByteBuffer udp_datagram, @Raw java.nio.ByteBuffer ip, @Raw java.nio.ByteBuffer filtered, @Cast("jnids_session*") long s, int op, int arg);
+@NoException(true) public static native @Cast("int64_t") long jnids_event_reply(@Raw(withEnv = true) java.nio.ByteBuffer udp_payload, @Raw java.nio.ByteBuffer udp_datagram, @Raw java.nio.ByteBuffer ip, @Raw java.nio.ByteBuffer filtered, @Cast("jnids_session*") long s, int reply, @Cast("int64_t") long answered);
 
 // #ifdef __cplusplus
 // #endif

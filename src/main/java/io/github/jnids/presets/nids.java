@@ -50,6 +50,18 @@ public class nids implements InfoMapper {
             .put(new Info("jnids_buffer_point").javaText(
                 "@NoException(true) public static native int jnids_buffer_point("
                     + "@Raw(withEnv = true) java.nio.ByteBuffer buffer, @Cast(\"jlong\") long address, @Cast(\"jint\") int capacity);"))
+            // The event loop's down-calls: the views pass through as JNI
+            // references (NULL for null), the session as its address.
+            .put(new Info("jnids_event_call").javaText(
+                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_event_call("
+                    + "@Raw(withEnv = true) java.nio.ByteBuffer udp_payload, @Raw java.nio.ByteBuffer udp_datagram, "
+                    + "@Raw java.nio.ByteBuffer ip, @Raw java.nio.ByteBuffer filtered, "
+                    + "@Cast(\"jnids_session*\") long s, int op, int arg);"))
+            .put(new Info("jnids_event_reply").javaText(
+                "@NoException(true) public static native @Cast(\"int64_t\") long jnids_event_reply("
+                    + "@Raw(withEnv = true) java.nio.ByteBuffer udp_payload, @Raw java.nio.ByteBuffer udp_datagram, "
+                    + "@Raw java.nio.ByteBuffer ip, @Raw java.nio.ByteBuffer filtered, "
+                    + "@Cast(\"jnids_session*\") long s, int reply, @Cast(\"int64_t\") long answered);"))
             .put(new Info("jnids_reply").javaText(
                 "@NoException(true) public static native @Cast(\"int64_t\") long jnids_reply("
                 + "@Cast(\"jnids_session*\") long s, int reply);"));
