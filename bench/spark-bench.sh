@@ -5,28 +5,41 @@
 #
 #   bench/spark-bench.sh                 8 generated captures of 32 MB, 5 runs each
 #   bench/spark-bench.sh --files N --size SIZE --runs R
+#   bench/spark-bench.sh --dir DIR       the *.pcap files of DIR instead of generated ones
 #   bench/spark-bench.sh --small N       overhead per file: N tiny captures (default 200)
+#
+# The overhead per file is measured on N copies of a 4-stream capture: Spark's
+# time per file (local[1]) against the command's time per file over the same
+# files, less its JVM start (the command on one file).
+#
+# Each figure is given as wall time and as CPU time (user + system of the whole
+# JVM: every thread, JIT and collector included); on a loaded machine the CPU
+# time is the steadier of the two. The load average is printed with the results.
 #
 # Needs mvn package at the root first (the -all jars); the Spark class path
 # comes from Maven (spark/pom.xml's provided dependencies). Medians of the
-# runs; the first run of each kind only warms up. On a shared, loaded machine
+# runs; the first two Spark runs (and the first run of the command) only warm up. On a shared, loaded machine
 # the figures are indicative only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$ROOT/bench/out/spark
-files=8 size=32M runs=5 small=200
+files=8 size=32M runs=5 small=200 dir=
 while [ $# -gt 0 ]; do
     case $1 in
         --files) files=$2; shift ;;
         --size) size=$2; shift ;;
         --runs) runs=$2; shift ;;
         --small) small=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --dir) dir=$(cd "$2" && pwd); shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "spark-bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
 done
 log() { echo "spark-bench.sh: $*" >&2; }
+# The driver binds to the loopback address only (Spark otherwise picks the first interface's).
+export SPARK_LOCAL_IP=127.0.0.1
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 JAR=$ROOT/target/jnids-0.1.0-all.jar
 SPARK_JAR=$ROOT/spark/target/jnids-spark-0.1.0-all.jar
@@ -50,7 +63,7 @@ JOPTS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.la
 # The captures: the C benchmark's generator, each file its own seed.
 GEN=$ROOT/bench/out/gen_capture
 [ -x "$GEN" ] || { mkdir -p "$ROOT/bench/out"; cc -O2 -Wall -o "$GEN" "$ROOT/native/bench/gen_capture.c" -lm; }
-BIG=$OUT/big-$files-$size
+BIG=${dir:-$OUT/big-$files-$size}
 if [ ! -d "$BIG" ]; then
     log "generating $files captures of $size in $BIG"
     mkdir -p "$BIG.part"
@@ -67,44 +80,59 @@ fi
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# The command: one process over all the files of a directory, as a user would run it.
+# The command: one process over the files given, as a user would run it.
+# Prints the median wall seconds and the median CPU seconds (user + system);
+# its rows are its TCP records (each file also ends with a record of its own).
 command_run() {
-    local dir=$1 t=() rows=0
+    local t=() c=() rows=0
     for r in $(seq 0 "$runs"); do
-        local t0 t1
-        t0=$(date +%s.%N)
-        rows=$(java -jar "$JAR" --no-checksum --json --no-progress "$dir"/*.pcap | wc -l)
-        t1=$(date +%s.%N)
-        [ "$r" -gt 0 ] && t+=("$(echo "$t1 - $t0" | bc)")
+        rows=$(/usr/bin/time -f '%e %U %S' -o "$OUT/time" java -jar "$JAR" --no-checksum --json --no-progress "$@" | grep -c '"type":"tcp"')
+        if [ "$r" -gt 0 ]; then
+            t+=("$(cut -d' ' -f1 "$OUT/time")")
+            c+=("$(awk '{ print $2 + $3 }' "$OUT/time")")
+        fi
     done
-    printf '%s\n' "${t[@]}" | median
+    echo "$(printf '%s\n' "${t[@]}" | median) $(printf '%s\n' "${c[@]}" | median)"
     echo "$rows" >"$OUT/rows"
 }
 
+nbig=$(ls "$BIG"/*.pcap | wc -l)
 bytes=$(du -cb "$BIG"/*.pcap | tail -1 | cut -f1)
 log "the command on $BIG"
-cmd_s=$(command_run "$BIG"); cmd_rows=$(cat "$OUT/rows")
+read -r cmd_s cmd_c < <(command_run "$BIG"/*.pcap); cmd_rows=$(cat "$OUT/rows")
 log "Spark on $BIG"
 java "${JOPTS[@]}" -cp "$CP" "$ROOT/bench/spark/SparkBench.java" "$BIG" "$runs" 'local[1]' 'local[2]' >"$OUT/big.txt"
-log "the command on $SMALL"
-small_cmd_s=$(command_run "$SMALL")
+log "the command on $SMALL, and on one of its files"
+read -r small_cmd_s small_cmd_c < <(command_run "$SMALL"/*.pcap)
+read -r one_cmd_s one_cmd_c < <(command_run "$SMALL/cap1.pcap")
 log "Spark on $SMALL"
 java "${JOPTS[@]}" -cp "$CP" "$ROOT/bench/spark/SparkBench.java" "$SMALL" "$runs" 'local[1]' 'local[2]' >"$OUT/small.txt"
 
 field() { awk -v m="$1" -v k="$3" '$1 == "RESULT" && $2 == m { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$2"; }
 {
-echo "| what | seconds (median of $runs) | rows | rows/s | MB/s |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-printf '| command, %s files of %s | %.2f | %d | %.0f | %.1f |\n' "$files" "$size" "$cmd_s" "$cmd_rows" \
-    "$(echo "$cmd_rows / $cmd_s" | bc -l)" "$(echo "$bytes / $cmd_s / 1000000" | bc -l)"
+echo "| what | wall s (median of $runs) | CPU s (median) | rows | rows/s | MB/s |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+printf '| command, %s files (%s MB) | %.2f | %.2f | %d | %.0f | %.1f |\n' "$nbig" "$((bytes / 1000000))" "$cmd_s" "$cmd_c" \
+    "$cmd_rows" "$(echo "$cmd_rows / $cmd_s" | bc -l)" "$(echo "$bytes / $cmd_s / 1000000" | bc -l)"
 for m in 'local[1]' 'local[2]'; do
-    s=$(field "$m" "$OUT/big.txt" median)
-    printf '| Spark %s, same files | %.2f | %d | %.0f | %.1f |\n' "$m" "$s" "$(field "$m" "$OUT/big.txt" rows)" \
+    printf '| Spark %s, same files | %.2f | %.2f | %d | %.0f | %.1f |\n' "$m" "$(field "$m" "$OUT/big.txt" median)" \
+        "$(field "$m" "$OUT/big.txt" cpu)" "$(field "$m" "$OUT/big.txt" rows)" \
         "$(field "$m" "$OUT/big.txt" rows/s)" "$(field "$m" "$OUT/big.txt" MB/s)"
 done
-s1=$(field 'local[1]' "$OUT/small.txt" median)
-printf '| command, %s tiny files | %.2f | | | |\n' "$small" "$small_cmd_s"
-printf '| Spark local[1], same tiny files | %.2f | | | |\n' "$s1"
-printf '\nSpark overhead per file (local[1], tiny files, minus the command'"'"'s time incl. its JVM start): %.1f ms\n' \
-    "$(echo "($s1 - $small_cmd_s) * 1000 / $small" | bc -l)"
+s1=$(field 'local[1]' "$OUT/small.txt" median); c1=$(field 'local[1]' "$OUT/small.txt" cpu)
+s2=$(field 'local[2]' "$OUT/small.txt" median); c2=$(field 'local[2]' "$OUT/small.txt" cpu)
+printf '| command, 1 tiny file (its JVM start, mostly) | %.2f | %.2f | | | |\n' "$one_cmd_s" "$one_cmd_c"
+printf '| command, %s tiny files | %.2f | %.2f | | | |\n' "$small" "$small_cmd_s" "$small_cmd_c"
+printf '| Spark local[1], same tiny files | %.2f | %.2f | | | |\n' "$s1" "$c1"
+printf '| Spark local[2], same tiny files | %.2f | %.2f | | | |\n' "$s2" "$c2"
+per() { echo "$1 * 1000 / $small" | bc -l; }
+cmd_w=$(echo "($small_cmd_s - $one_cmd_s) * 1000 / ($small - 1)" | bc -l)
+cmd_cpu=$(echo "($small_cmd_c - $one_cmd_c) * 1000 / ($small - 1)" | bc -l)
+printf '\nPer tiny file (the whole query over %s files, divided; the command less its JVM start):\n' "$small"
+printf '  the command %.1f ms wall, %.1f ms CPU; Spark local[1] %.1f ms wall, %.1f ms CPU\n' \
+    "$cmd_w" "$cmd_cpu" "$(per "$s1")" "$(per "$c1")"
+printf 'Spark overhead per file: %.1f ms wall, %.1f ms CPU\n' "$(echo "$(per "$s1") - $cmd_w" | bc -l)" \
+    "$(echo "$(per "$c1") - $cmd_cpu" | bc -l)"
+printf 'Load average (1, 5, 15 min) at the start: %s; at the end: %s (%s cores)\n' "$load_before" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
 } | tee "$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md"

@@ -8,6 +8,8 @@ import io.github.jnids.HalfStream;
 import io.github.jnids.Nids;
 import io.github.jnids.NidsWarning;
 import io.github.jnids.ScanProbe;
+import io.github.jnids.StreamTallies;
+import io.github.jnids.StreamTally;
 import io.github.jnids.TcpHandler;
 import io.github.jnids.TcpStream;
 import io.github.jnids.Tuple4;
@@ -39,26 +41,16 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     private long warningCount;
     private long invalid;
     private boolean silent;
-    private long established;
-    /** Streams still open when the session ended, reported together by {@link #reportOpen()}. */
-    private final java.util.List<Flow> open = new java.util.ArrayList<>();
+    /** Every stream's counts; those still open when the session ended are reported together by {@link #reportOpen()}. */
+    private final StreamTallies<Flow> tallies = new StreamTallies<>(this::newFlow);
 
-    /** What the command keeps per stream, in {@link TcpStream#user(Object)}. */
-    private static final class Flow {
-        final Tuple4 addr;
-        final long seq;
-        final double firstTs;
-        double lastTs;
-        long cts;
-        long stc;
+    /** What the command keeps per stream, in {@link TcpStream#user(Object)}: the counts, and --dump's files. */
+    private static final class Flow extends StreamTally {
         Dumper.Sink ctsSink;
         Dumper.Sink stcSink;
 
         Flow(Tuple4 addr, long seq, double ts) {
-            this.addr = addr;
-            this.seq = seq;
-            this.firstTs = ts;
-            this.lastTs = ts;
+            super(addr, seq, ts);
         }
     }
 
@@ -78,7 +70,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     /** Stops all output: after a failure, open streams are not reported. */
     void silence() {
         silent = true;
-        open.clear();
+        tallies.forgetOpen();
     }
 
     long streams() {
@@ -98,21 +90,14 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         if (silent) return;
         int state = tcp.nidsState();
         switch (state) {
-            case Nids.NIDS_JUST_EST -> {
-                tcp.user(newFlow(tcp));
-                tcp.client().collect(true);
-                tcp.server().collect(true);
-            }
+            case Nids.NIDS_JUST_EST -> tallies.start(tcp, Nids.getPktTs());
             case Nids.NIDS_DATA -> {
-                Flow flow = flow(tcp);
-                flow.lastTs = Nids.getPktTs();
-                HalfStream server = tcp.server();
-                HalfStream client = tcp.client();
-                int toServer = server.countNew();
-                int toClient = client.countNew();
-                flow.cts += toServer;
-                flow.stc += toClient;
+                Flow flow = tallies.data(tcp, Nids.getPktTs());
                 if (dumper != null) {
+                    HalfStream server = tcp.server();
+                    HalfStream client = tcp.client();
+                    int toServer = server.countNew();
+                    int toClient = client.countNew();
                     // The new bytes are the last ones of libnids' buffer.
                     if (toServer > 0) dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
                     if (toClient > 0) dumper.write(flow.stcSink, client.dataBuffer(), toClient);
@@ -120,41 +105,25 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                 // No discard(): libnids then drops what was delivered, keeping only new bytes.
             }
             case Nids.NIDS_CLOSE, Nids.NIDS_RESET, Nids.NIDS_TIMED_OUT, Nids.NIDS_EXITING -> {
-                Flow flow = flow(tcp);
-                if (state != Nids.NIDS_EXITING) flow.lastTs = Nids.getPktTs();
-                tcp.user(null);
+                Flow flow = tallies.end(tcp, state, Nids.getPktTs());
                 if (dumper != null) {
                     dumper.close(flow.ctsSink);
                     dumper.close(flow.stcSink);
                 }
                 streams++;
-                if (state == Nids.NIDS_EXITING) {
-                    open.add(flow);
-                } else {
-                    report(flow, state);
-                }
+                if (state != Nids.NIDS_EXITING) report(flow, state);
             }
             default -> { }
         }
     }
 
-    private Flow newFlow(TcpStream tcp) {
-        Flow flow = new Flow(tcp.addr(), established++, Nids.getPktTs());
+    private Flow newFlow(Tuple4 a, long seq, double ts) {
+        Flow flow = new Flow(a, seq, ts);
         if (dumper != null) {
-            Tuple4 a = flow.addr;
             flow.ctsSink = dumper.sink(a.src(), a.sport(), a.dst(), a.dport());
             flow.stcSink = dumper.sink(a.dst(), a.dport(), a.src(), a.sport());
         }
         return flow;
-    }
-
-    private Flow flow(TcpStream tcp) {
-        Object user = tcp.user();
-        if (user instanceof Flow f) return f;
-        // Not seen established by this handler (cannot happen with libnids' callbacks): start now.
-        Flow f = newFlow(tcp);
-        tcp.user(f);
-        return f;
     }
 
     /**
@@ -163,29 +132,13 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
      * seeded at random.
      */
     void reportOpen() {
-        if (open.isEmpty()) return;
-        open.sort(java.util.Comparator.comparingLong(f -> f.seq));
-        try {
-            if (!silent) {
-                for (Flow f : open) report(f, Nids.NIDS_EXITING);
-            }
-        } finally {
-            open.clear();
+        for (Flow f : tallies.takeOpen()) {
+            if (!silent) report(f, Nids.NIDS_EXITING);
         }
     }
 
-    static String stateName(int state) {
-        return switch (state) {
-            case Nids.NIDS_CLOSE -> "close";
-            case Nids.NIDS_RESET -> "reset";
-            case Nids.NIDS_TIMED_OUT -> "timeout";
-            case Nids.NIDS_EXITING -> "open";
-            default -> "state" + state;
-        };
-    }
-
     private void report(Flow flow, int state) {
-        Tuple4 a = flow.addr;
+        Tuple4 a = flow.addr();
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("type", "tcp");
@@ -193,19 +146,19 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             o.addProperty("sport", a.sport());
             o.addProperty("dst", a.dst());
             o.addProperty("dport", a.dport());
-            o.addProperty("state", stateName(state));
-            o.addProperty("bytes_cts", flow.cts);
-            o.addProperty("bytes_stc", flow.stc);
-            o.addProperty("first_ts", seconds(flow.firstTs));
-            o.addProperty("last_ts", seconds(flow.lastTs));
+            o.addProperty("state", StreamTally.stateName(state));
+            o.addProperty("bytes_cts", flow.bytesCts());
+            o.addProperty("bytes_stc", flow.bytesStc());
+            o.addProperty("first_ts", seconds(flow.firstTs()));
+            o.addProperty("last_ts", seconds(flow.lastTs()));
             if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
             if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else {
-            String mark = state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]";
+            String mark = state == Nids.NIDS_CLOSE ? "" : " [" + StreamTally.stateName(state) + "]";
             out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
-                    + " (CTS: " + flow.cts + "B | STC: " + flow.stc + "B)" + mark);
+                    + " (CTS: " + flow.bytesCts() + "B | STC: " + flow.bytesStc() + "B)" + mark);
         }
     }
 

@@ -2,21 +2,20 @@ package io.github.jnids.spark;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 import io.github.jnids.HalfStream;
 import io.github.jnids.Nids;
+import io.github.jnids.StreamTallies;
+import io.github.jnids.StreamTally;
 import io.github.jnids.TcpHandler;
 import io.github.jnids.TcpStream;
 import io.github.jnids.Tuple4;
 
 /**
- * The TCP collector: follows every stream both ways, as the command does, and
- * makes its row when libnids ends it; streams still open when the session
- * ends come out in the order they were established (libnids hands them over
- * in its hash table's random order).
+ * The TCP collector: follows every stream both ways and counts it as the
+ * command does (the same {@link StreamTally}), and makes its row when libnids
+ * ends it; streams still open when the session ends come out in the order
+ * they were established.
  */
 final class FlowRows implements TcpHandler {
     private final Engine engine;
@@ -24,26 +23,16 @@ final class FlowRows implements TcpHandler {
     private final RowShape shape;
     private final int payload;
     private final int iCapture, iSrc, iDst, iSport, iDport, iState, iCts, iStc, iFirst, iLast, iDataCts, iDataStc;
-    private final List<Flow> open = new ArrayList<>();
+    private final StreamTallies<Flow> tallies = new StreamTallies<>(this::newFlow);
     private org.apache.spark.unsafe.types.UTF8String capture;
-    private long established;
 
-    /** What is kept per stream, in {@link TcpStream#user(Object)}. */
-    private static final class Flow {
-        final Tuple4 addr;
-        final long seq;
-        final double firstTs;
-        double lastTs;
-        long cts;
-        long stc;
+    /** What is kept per stream, in {@link TcpStream#user(Object)}: the counts, and the payload prefixes asked for. */
+    private static final class Flow extends StreamTally {
         ByteArrayOutputStream dataCts;
         ByteArrayOutputStream dataStc;
 
-        Flow(Tuple4 addr, long seq, double ts) {
-            this.addr = addr;
-            this.seq = seq;
-            this.firstTs = ts;
-            this.lastTs = ts;
+        Flow(Tuple4 addr, long order, double ts) {
+            super(addr, order, ts);
         }
     }
 
@@ -78,69 +67,45 @@ final class FlowRows implements TcpHandler {
 
     @Override
     public void accept(TcpStream tcp) {
-        int state = tcp.nidsState();
-        switch (state) {
-            case Nids.NIDS_JUST_EST -> {
-                Flow f = new Flow(tcp.addr(), established++, engine.getPktTs());
-                if (payload > 0) {
-                    if (iDataCts >= 0) f.dataCts = new ByteArrayOutputStream(Math.min(payload, 4096));
-                    if (iDataStc >= 0) f.dataStc = new ByteArrayOutputStream(Math.min(payload, 4096));
-                }
-                tcp.user(f);
-                tcp.client().collect(true);
-                tcp.server().collect(true);
-            }
-            case Nids.NIDS_DATA -> {
-                Flow f = flow(tcp);
-                f.lastTs = engine.getPktTs();
-                HalfStream server = tcp.server();
-                HalfStream client = tcp.client();
-                int toServer = server.countNew();
-                int toClient = client.countNew();
-                f.cts += toServer;
-                f.stc += toClient;
-                if (toServer > 0) keep(f.dataCts, server, toServer);
-                if (toClient > 0) keep(f.dataStc, client, toClient);
-                // No discard(): libnids then drops what was delivered and keeps only new bytes.
-            }
-            case Nids.NIDS_CLOSE, Nids.NIDS_RESET, Nids.NIDS_TIMED_OUT, Nids.NIDS_EXITING -> {
-                Flow f = flow(tcp);
-                tcp.user(null);
-                if (state == Nids.NIDS_EXITING) {
-                    open.add(f);
-                } else {
-                    f.lastTs = engine.getPktTs();
-                    if (rows != null) rows.add(row(f, state));
-                }
-            }
-            default -> { }
+        Flow f = tallies.update(tcp, engine.getPktTs());
+        if (f == null) return;
+        if (!f.ended()) {
+            // Established, or data: keep the start of what just arrived.
+            // No discard(): libnids then drops what was delivered and keeps only new bytes.
+            if (f.dataCts != null) keep(f.dataCts, tcp.server());
+            if (f.dataStc != null) keep(f.dataStc, tcp.client());
+        } else if (f.state() != Nids.NIDS_EXITING && rows != null) {
+            // Streams open at the session's end have their rows at flushOpen(), in the order they were established.
+            rows.add(row(f));
         }
+    }
+
+    private Flow newFlow(Tuple4 addr, long order, double ts) {
+        Flow f = new Flow(addr, order, ts);
+        if (payload > 0) {
+            if (iDataCts >= 0) f.dataCts = new ByteArrayOutputStream(Math.min(payload, 4096));
+            if (iDataStc >= 0) f.dataStc = new ByteArrayOutputStream(Math.min(payload, 4096));
+        }
+        return f;
     }
 
     /** The rows of the streams the session's end found open, in the order they were established. */
     void flushOpen() {
-        open.sort(Comparator.comparingLong(f -> f.seq));
-        if (rows != null) {
-            for (Flow f : open) rows.add(row(f, Nids.NIDS_EXITING));
+        for (Flow f : tallies.takeOpen()) {
+            if (rows != null) rows.add(row(f));
         }
-        open.clear();
     }
 
     /** Forgets the streams of a session that is given up (a file skipped as corrupt). */
     void discardOpen() {
-        open.clear();
-    }
-
-    private Flow flow(TcpStream tcp) {
-        if (tcp.user() instanceof Flow f) return f;
-        Flow f = new Flow(tcp.addr(), established++, engine.getPktTs());
-        tcp.user(f);
-        return f;
+        tallies.forgetOpen();
     }
 
     /** Appends the start of the bytes that just arrived, up to the payload limit. */
-    private void keep(ByteArrayOutputStream data, HalfStream half, int n) {
-        if (data == null || data.size() >= payload) return;
+    private void keep(ByteArrayOutputStream data, HalfStream half) {
+        if (data.size() >= payload) return;
+        int n = half.countNew();
+        if (n <= 0) return;
         ByteBuffer b = half.dataBuffer();
         int from = Math.max(0, b.limit() - n);
         int take = Math.min(n, payload - data.size());
@@ -149,32 +114,21 @@ final class FlowRows implements TcpHandler {
         data.write(chunk, 0, take);
     }
 
-    private org.apache.spark.sql.catalyst.InternalRow row(Flow f, int state) {
+    private org.apache.spark.sql.catalyst.InternalRow row(Flow f) {
         Object[] v = new Object[shape.width()];
-        Tuple4 a = f.addr;
+        Tuple4 a = f.addr();
         if (iCapture >= 0) v[iCapture] = capture;
         if (iSrc >= 0) v[iSrc] = Rows.str(a.src());
         if (iDst >= 0) v[iDst] = Rows.str(a.dst());
         if (iSport >= 0) v[iSport] = a.sport();
         if (iDport >= 0) v[iDport] = a.dport();
-        if (iState >= 0) v[iState] = Rows.str(stateName(state));
-        if (iCts >= 0) v[iCts] = f.cts;
-        if (iStc >= 0) v[iStc] = f.stc;
-        if (iFirst >= 0) v[iFirst] = Rows.micros(f.firstTs);
-        if (iLast >= 0) v[iLast] = Rows.micros(f.lastTs);
+        if (iState >= 0) v[iState] = Rows.str(f.stateName());
+        if (iCts >= 0) v[iCts] = f.bytesCts();
+        if (iStc >= 0) v[iStc] = f.bytesStc();
+        if (iFirst >= 0) v[iFirst] = Rows.micros(f.firstTs());
+        if (iLast >= 0) v[iLast] = Rows.micros(f.lastTs());
         if (iDataCts >= 0) v[iDataCts] = f.dataCts == null ? new byte[0] : f.dataCts.toByteArray();
         if (iDataStc >= 0) v[iDataStc] = f.dataStc == null ? new byte[0] : f.dataStc.toByteArray();
         return RowShape.row(v);
-    }
-
-    /** The command's names for how a stream ended. */
-    static String stateName(int state) {
-        return switch (state) {
-            case Nids.NIDS_CLOSE -> "close";
-            case Nids.NIDS_RESET -> "reset";
-            case Nids.NIDS_TIMED_OUT -> "timeout";
-            case Nids.NIDS_EXITING -> "open";
-            default -> "state" + state;
-        };
     }
 }

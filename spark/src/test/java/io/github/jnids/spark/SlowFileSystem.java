@@ -3,7 +3,9 @@ package io.github.jnids.spark;
 import java.io.IOException;
 import java.net.URI;
 
+import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -12,12 +14,15 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * A file system that is not the local one to Hadoop (scheme {@code jnidstest:}),
  * over local files: reading through it must take the stream path. With
  * {@code fs.jnidstest.delayMs} set, every read of at most 4 KB waits that long,
- * so that a read lasts long enough to overlap with another.
+ * so that a read lasts long enough to overlap with another. With
+ * {@code fs.jnidstest.blockHosts} set (e.g. {@code h1,h2;h2,h3}), a file is
+ * in as many equal blocks as the list has entries, each on the hosts named.
  */
 public class SlowFileSystem extends RawLocalFileSystem {
     static final String SCHEME = "jnidstest";
     static final String IMPL_KEY = "fs." + SCHEME + ".impl";
     static final String DELAY_KEY = "fs." + SCHEME + ".delayMs";
+    static final String HOSTS_KEY = "fs." + SCHEME + ".blockHosts";
 
     @Override
     public URI getUri() {
@@ -34,6 +39,20 @@ public class SlowFileSystem extends RawLocalFileSystem {
         FSDataInputStream in = super.open(f, bufferSize);
         long delay = getConf() == null ? 0 : getConf().getLong(DELAY_KEY, 0);
         return new FSDataInputStream(new Slow(in, delay));
+    }
+
+    @Override
+    public BlockLocation[] getFileBlockLocations(FileStatus file, long start, long len) throws IOException {
+        String hosts = getConf() == null ? null : getConf().get(HOSTS_KEY);
+        if (hosts == null) return super.getFileBlockLocations(file, start, len);
+        String[] blocks = hosts.split(";");
+        long size = file.getLen() / blocks.length;
+        BlockLocation[] out = new BlockLocation[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            long length = i == blocks.length - 1 ? file.getLen() - i * size : size;
+            out[i] = new BlockLocation(null, blocks[i].split(","), i * size, length);
+        }
+        return out;
     }
 
     static String uri(java.nio.file.Path local) {
