@@ -35,11 +35,12 @@ final class Dumper implements AutoCloseable {
     private final OpenFiles direct;
     private final WriterThread writer;
 
-    private Dumper(Path dir, Set<String> taken, boolean background) {
+    /** Writes through {@code writer} when given, else through {@code files} on the caller's thread. */
+    Dumper(Path dir, Set<String> taken, OpenFiles files, WriterThread writer) {
         this.dir = dir;
         this.taken = taken;
-        this.writer = background ? new WriterThread(new OpenFiles()) : null;
-        this.direct = background ? null : new OpenFiles();
+        this.writer = writer;
+        this.direct = writer == null ? files : null;
     }
 
     /** {@code -Djnids.dumpThread=false} writes on the caller's thread always, for A/B runs. */
@@ -72,7 +73,8 @@ final class Dumper implements AutoCloseable {
         if (!Files.isWritable(dir)) throw new CliFailure(dir + ": dump directory not writable");
         boolean thread = background && Runtime.getRuntime().availableProcessors() > 1
                 && !"false".equals(System.getProperty(THREAD_PROPERTY));
-        return new Dumper(dir, taken, thread);
+        return thread ? new Dumper(dir, taken, null, new WriterThread(new OpenFiles()))
+                : new Dumper(dir, taken, new OpenFiles(), null);
     }
 
     /** tcpflow's name for the bytes sent from src:sport to dst:dport. */

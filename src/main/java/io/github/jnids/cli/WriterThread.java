@@ -17,6 +17,13 @@ import java.util.concurrent.BlockingQueue;
  * allocated per write; when the thread falls behind, the caller waits for a
  * free chunk. A failure to write is kept and thrown by the caller's next
  * call, and by {@link #finish()}.
+ *
+ * <p>Measured with bench/dump-vs-tcpflow.sh on a 2-core machine shared with
+ * other jobs (load 27), against the same jar writing on the reading thread
+ * ({@code -Djnids.dumpThread=false}), medians of 7 rounds: http-small
+ * (5000 streams) 4.39 s against 5.26 s wall, 0.88 against 0.92 s CPU;
+ * http-large (477 MB) 5.30 against 5.51 s wall, 1.17 against 1.11 s CPU
+ * (the copy). With an idle core the writes run entirely beside the reading.
  */
 final class WriterThread {
     /** Bytes per chunk. */
