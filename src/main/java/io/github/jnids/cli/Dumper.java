@@ -2,13 +2,11 @@ package io.github.jnids.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Writes each direction of each stream to its own file in one directory, named
@@ -18,44 +16,65 @@ import java.util.Set;
  * A file is created on the first byte of its direction, so a direction that
  * carried nothing has no file.
  *
- * <p>Bytes go from libnids' buffer to the file in one write(2), without a copy
- * on the Java side (the view of {@code dataBuffer()} is a direct buffer), and
- * nothing is allocated per write. A file stays open while its stream lives,
- * up to {@link #MAX_OPEN} at once; beyond that, or when the system refuses to
- * open more, the least recently written are closed and reopened on demand.
+ * <p>The names are chosen here, on the caller's thread, against the names the
+ * directory held when the dump began and those this dump gave: a file's name
+ * is known (for {@code --json}) as soon as its first byte is written. The
+ * files themselves are written by {@link OpenFiles}, either at once, or on a
+ * {@link WriterThread} that the bytes reach through pooled buffers (then a
+ * failure to write is reported by a later call, at the latest by
+ * {@link #close()}).
  */
 final class Dumper implements AutoCloseable {
     /** Most files kept open at once, unless the system's limit on open files is lower. */
-    static final int MAX_OPEN = 4096;
-
-    /** A new file: fails when the name is taken (O_CREAT | O_EXCL), so that nothing is overwritten. */
-    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-    /** A file of this run that was closed to make room. */
-    private static final Set<OpenOption> REOPEN = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    static final int MAX_OPEN = OpenFiles.MAX_OPEN;
 
     private final Path dir;
-    private int maxOpen = MAX_OPEN;
-    /** The open sinks, least recently written first: an intrusive list, so that a write allocates nothing. */
-    private Sink eldest;
-    private Sink newest;
-    private int openCount;
+    /** Names in the directory: there when the dump began, or given by this dump. */
+    private final Set<String> taken;
+    /** Where the bytes go when written at once; null with a writer thread. */
+    private final OpenFiles direct;
+    private final WriterThread writer;
 
-    Dumper(Path dir) {
+    /** Writes through {@code writer} when given, else through {@code files} on the caller's thread. */
+    Dumper(Path dir, Set<String> taken, OpenFiles files, WriterThread writer) {
         this.dir = dir;
+        this.taken = taken;
+        this.writer = writer;
+        this.direct = writer == null ? files : null;
     }
 
-    /** Checks the directory, creating it when missing. */
+    /** {@code -Djnids.dumpThread=false} writes on the caller's thread always, for A/B runs. */
+    static final String THREAD_PROPERTY = "jnids.dumpThread";
+
+    /** A dumper writing on the caller's thread. */
     static Dumper create(Path dir) {
+        return create(dir, false);
+    }
+
+    /**
+     * Checks the directory, creating it when missing. With {@code background}
+     * (and more than one processor), the files are written on a thread of
+     * their own: for reading capture files, where no one waits for a file to
+     * grow while the capture is read.
+     */
+    static Dumper create(Path dir, boolean background) {
+        Set<String> taken = new HashSet<>();
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new CliFailure(dir + ": not a directory");
             }
             Files.createDirectories(dir);
+            try (Stream<Path> names = Files.list(dir)) {
+                names.forEach(p -> taken.add(p.getFileName().toString()));
+            }
         } catch (IOException e) {
             throw new CliFailure(dir + ": cannot create the dump directory: " + reason(e));
         }
         if (!Files.isWritable(dir)) throw new CliFailure(dir + ": dump directory not writable");
-        return new Dumper(dir);
+        boolean thread = background && Runtime.getRuntime().availableProcessors() > 1
+                && !"false".equals(System.getProperty(THREAD_PROPERTY));
+        return thread ? new Dumper(dir, taken, null, new WriterThread(new OpenFiles()))
+                : new Dumper(dir, taken, new OpenFiles(), null);
     }
 
     /** tcpflow's name for the bytes sent from src:sport to dst:dport. */
@@ -130,107 +149,55 @@ final class Dumper implements AutoCloseable {
         int from = Math.max(data.position(), limit - n);
         if (from >= limit) return;
         data.position(from);
+        if (sink.path == null) name(sink);
+        if (writer != null) {
+            writer.write(sink, data);
+            return;
+        }
         try {
-            FileChannel channel = sink.channel;
-            if (channel == null) {
-                channel = open(sink);
-            } else if (sink != newest) {
-                unlink(sink);
-                link(sink);
-            }
-            do {
-                channel.write(data);
-            } while (data.hasRemaining());
+            direct.write(sink, data);
         } catch (IOException e) {
-            throw new CliFailure("cannot write " + (sink.path != null ? sink.path : dir.resolve(sink.name))
-                    + ": " + reason(e), e);
+            throw failure(sink, e);
         }
     }
 
-    /** Opens the sink's file, creating it on first use, and makes it the newest open one. */
-    private FileChannel open(Sink sink) throws IOException {
-        while (openCount >= maxOpen) closeEldest();
-        FileChannel channel;
-        try {
-            channel = sink.path == null ? createUnique(sink) : FileChannel.open(sink.path, REOPEN);
-        } catch (IOException e) {
-            // Most likely the limit on open files (EMFILE, ENFILE): keep fewer open and try once more.
-            if (openCount == 0) throw e;
-            maxOpen = Math.max(1, openCount / 2);
-            while (openCount >= maxOpen) closeEldest();
-            channel = sink.path == null ? createUnique(sink) : FileChannel.open(sink.path, REOPEN);
-        }
-        sink.channel = channel;
-        link(sink);
-        return channel;
-    }
-
-    private FileChannel createUnique(Sink sink) throws IOException {
-        for (int i = 0; ; i++) {
-            Path p = dir.resolve(i == 0 ? sink.name : sink.name + "-" + i);
-            try {
-                FileChannel channel = FileChannel.open(p, CREATE);
-                sink.path = p;
-                return channel;
-            } catch (FileAlreadyExistsException e) {
-                // taken: try the next suffix
-            }
-        }
-    }
-
-    private void closeEldest() throws IOException {
-        Sink s = eldest;
-        unlink(s);
-        s.closeChannel();
-    }
-
-    private void link(Sink s) {
-        s.older = newest;
-        s.newer = null;
-        if (newest != null) newest.newer = s;
-        else eldest = s;
-        newest = s;
-        openCount++;
-    }
-
-    private void unlink(Sink s) {
-        if (s.older != null) s.older.newer = s.newer;
-        else eldest = s.newer;
-        if (s.newer != null) s.newer.older = s.older;
-        else newest = s.older;
-        s.older = null;
-        s.newer = null;
-        openCount--;
+    /** Gives the sink the first free one of its name, name-1, name-2, ... */
+    private void name(Sink sink) {
+        String name = sink.name;
+        for (int i = 1; !taken.add(name); i++) name = sink.name + "-" + i;
+        sink.path = dir.resolve(name);
     }
 
     /** Closes the sink's file; it is not reopened unless written again. */
     void close(Sink sink) {
-        if (sink == null || sink.channel == null) return;
-        unlink(sink);
+        if (sink == null || sink.path == null) return;
+        if (writer != null) {
+            writer.close(sink);
+            return;
+        }
         try {
-            sink.closeChannel();
+            direct.close(sink);
         } catch (IOException e) {
-            throw new CliFailure("cannot write " + sink.path + ": " + reason(e), e);
+            throw failure(sink, e);
         }
     }
 
+    /** Closes every file; with a writer thread, after it has written everything handed to it. */
     @Override
     public void close() {
-        IOException first = null;
-        Path failed = null;
-        while (eldest != null) {
-            Sink s = eldest;
-            unlink(s);
-            try {
-                s.closeChannel();
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                    failed = s.path;
-                }
-            }
+        if (writer != null) {
+            writer.finish();
+            return;
         }
-        if (first != null) throw new CliFailure("cannot write " + failed + ": " + reason(first), first);
+        try {
+            direct.closeAll();
+        } catch (OpenFiles.Failure e) {
+            throw failure(e.sink, e.io);
+        }
+    }
+
+    static CliFailure failure(Sink sink, IOException e) {
+        return new CliFailure("cannot write " + sink.path + ": " + reason(e), e);
     }
 
     static String reason(IOException e) {
@@ -244,10 +211,12 @@ final class Dumper implements AutoCloseable {
     /** One direction of one stream. */
     static final class Sink {
         final String name;
-        /** The file, once created. */
+        /** The file's path, given on the first byte written (see {@link Dumper#name}). */
         Path path;
-        /** Open while the sink is in the dumper's list of open sinks. */
-        FileChannel channel;
+        /** Whether the file exists: later opens append to it. Touched only by the thread writing files. */
+        boolean created;
+        /** Open while the sink is in the open files' list. Touched only by the thread writing files. */
+        java.nio.channels.FileChannel channel;
         Sink older;
         Sink newer;
 
@@ -256,7 +225,7 @@ final class Dumper implements AutoCloseable {
         }
 
         void closeChannel() throws IOException {
-            FileChannel c = channel;
+            java.nio.channels.FileChannel c = channel;
             channel = null;
             if (c != null) c.close();
         }

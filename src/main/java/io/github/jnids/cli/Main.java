@@ -180,6 +180,7 @@ public final class Main implements Callable<Integer> {
     static final int LIVE_TIMEOUT_MS = 100;
 
     public static void main(String[] args) {
+        Preload.start(args);
         System.exit(run(args));
     }
 
@@ -236,7 +237,7 @@ public final class Main implements Callable<Integer> {
         for (Path f : files) {
             if (!isStdin(f)) checkReadable(f);
         }
-        Dumper dumper = dumpDir != null ? Dumper.create(dumpDir) : null;
+        Dumper dumper = dumpDir != null ? Dumper.create(dumpDir, true) : null;
         boolean showProgress = !noProgress && Progress.stderrIsTerminal();
         Output out = new Output(Progress.stdoutIsTerminal());
         Reporter reporter = new Reporter(out, json, udp, scan, dumper);
@@ -512,6 +513,11 @@ public final class Main implements Callable<Integer> {
         if (cli != null) return oneLine(cli.getMessage());
         if (ex instanceof NidsException && ex.getMessage() != null) return oneLine(ex.getMessage());
         LinkageError link = find(ex, LinkageError.class);
+        if (link instanceof NoClassDefFoundError && Preload.failure() != null) {
+            Throwable first = Preload.failure();
+            if (first instanceof ExceptionInInitializerError && first.getCause() != null) first = first.getCause();
+            return "cannot load the native library (" + oneLine(String.valueOf(first.getMessage())) + ")";
+        }
         if (link != null) {
             return "cannot load the native library (" + oneLine(String.valueOf(link.getMessage())) + ")";
         }
