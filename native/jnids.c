@@ -658,9 +658,12 @@ void jnids_listen(jnids_session *s, int kind, int on)
     }
 }
 
-static int supported_linktype(int dlt)
+/* As nids_init() decides; raw IPv6 (DLT_IPV6) only while IPv6 is decoded. */
+static int supported_linktype(int dlt, int ipv6)
 {
     switch (dlt) {
+    case DLT_IPV6:
+        return ipv6;
     case DLT_EN10MB: case DLT_NULL: case DLT_PPP: case DLT_IEEE802: case DLT_RAW:
     case DLT_SLIP: case DLT_LINUX_SLL: case DLT_FDDI: case DLT_PPP_SERIAL:
     case DLT_IEEE802_11: case DLT_PRISM_HEADER: case DLT_IEEE802_11_RADIO:
@@ -804,13 +807,13 @@ static int open_locked(jnids_session *s)
     }
 
     int dlt = pcap_datalink(p);
-    if (!supported_linktype(dlt)) {
+    if (!supported_linktype(dlt, nids_params.ipv6)) {
         const char *name = pcap_datalink_val_to_name(dlt);
         s->error_code = JNIDS_ERR_LINK_TYPE;
         snprintf(s->error, sizeof s->error,
                  "link type %d (%s) is not supported by libnids; supported: EN10MB, LINUX_SLL, RAW, NULL, "
-                 "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER",
-                 dlt, name ? name : "unknown");
+                 "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER%s",
+                 dlt, name ? name : "unknown", nids_params.ipv6 ? ", IPV6" : " (and IPV6 with ipv6 on)");
         pcap_close(p);
         return 0;
     }
