@@ -348,6 +348,82 @@ class Ipv6LibTest {
         assertEquals(List.of(expected.toString()), java);
     }
 
+    /** The fragments of an upper-layer packet, {@code chunk} bytes each (a multiple of 8), in the given order. */
+    static List<byte[]> fragmented(String src, String dst, int proto, int id, byte[] upper, int chunk, int... order) {
+        List<byte[]> all = new ArrayList<>();
+        for (int off = 0; off < upper.length; off += chunk) {
+            int end = Math.min(upper.length, off + chunk);
+            all.add(ipv6(src, dst, proto, List.of(options(DSTOPTS), fragment(off / 8, end < upper.length, id)),
+                    Packets.slice(upper, off, end)));
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int i : order) out.add(all.get(i));
+        return out;
+    }
+
+    /** Fragmented UDP and TCP over IPv6 through reassembly, the IP callback and the protocol handlers. */
+    @Test
+    void fragmentsAreReassembledAndDelivered() throws Exception {
+        byte[] big = Packets.text(3000, 3);
+        byte[] datagram = udp("fd00::53", 53, "fd00::1", 5353, big);
+        List<byte[]> frames = new ArrayList<>();
+        for (byte[] f : fragmented("fd00::53", "fd00::1", UDP, 0x77, datagram, 1232, 2, 0, 1)) {
+            frames.add(frame(PcapWriter.LINKTYPE_ETHERNET, -1, 0, f));
+        }
+        // an atomic fragment (offset 0, M = 0): delivered at once
+        frames.add(frame(PcapWriter.LINKTYPE_ETHERNET, -1, 0, ipv6("fd00::53", "fd00::1", UDP,
+                List.of(fragment(0, false, 0x78)), udp("fd00::53", 53, "fd00::1", 5353, Packets.ascii("atomic")))));
+        // the server's reply split into two fragments, the second first
+        List<byte[]> conv = conversation(C, 40000, S, 80, REQUEST, REPLY, List.of());
+        for (int i = 0; i < conv.size(); i++) {
+            byte[] ip = conv.get(i);
+            if (i == 4) {
+                for (byte[] f : fragmented(S, C, TCP, 9, Packets.slice(ip, 40, ip.length), 1448, 1, 0, 2)) {
+                    frames.add(frame(PcapWriter.LINKTYPE_ETHERNET, -1, 0, f));
+                }
+            } else {
+                frames.add(frame(PcapWriter.LINKTYPE_ETHERNET, -1, 0, ip));
+            }
+        }
+        Path cap = write("frags", PcapWriter.LINKTYPE_ETHERNET, frames);
+        List<String> java = javaDump(cap, Map.of(), null, true);
+        assertEquals(cDump(cap, List.of("--udp", "--warn")), java);
+        assertEquals(List.of("UDP [fd00::53]:53 [fd00::1]:5353 len=3000 crc32=" + crcOf(big) + " iplen=" + (40 + 8 + 8 + 3000),
+                "UDP [fd00::53]:53 [fd00::1]:5353 len=6 crc32=" + crcOf(Packets.ascii("atomic")) + " iplen=54",
+                "TCP EST [2001:db8::1]:40000 [2001:db8:0:1::2]:80", CLOSE_LINE), withoutIpCrc(java));
+
+        // the IP callback gets the reassembled datagram: the destination options kept, no fragment header
+        List<Integer> ipLengths = new ArrayList<>();
+        try (NidsSession s = new NidsSession()) {
+            s.param("filename", cap.toString());
+            s.registerIp(ip -> {
+                assertEquals(6, (ip.get(ip.position()) & 0xff) >> 4);
+                ipLengths.add(ip.remaining());
+            });
+            s.init();
+            s.run();
+        }
+        assertEquals(40 + 8 + 8 + 3000, ipLengths.get(0));
+        assertEquals(40 + 8 + 6, ipLengths.get(1));
+
+        assertEquals(List.of(), javaDump(cap, Map.of("ipv6", false), null, true), "IPv6 off: nothing");
+    }
+
+    /** Overlapping IPv6 fragments (RFC 5722): the datagram is dropped and the warning names its IPv6 addresses. */
+    @Test
+    void overlappingFragmentsAreWarnedAbout() throws Exception {
+        byte[] datagram = udp("fd00::53", 53, "fd00::1", 5353, Packets.text(2000, 4));
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(frame(PcapWriter.LINKTYPE_RAW, -1, 0, ipv6("fd00::53", "fd00::1", UDP,
+                List.of(fragment(0, true, 5)), Packets.slice(datagram, 0, 1024))));
+        frames.add(frame(PcapWriter.LINKTYPE_RAW, -1, 0, ipv6("fd00::53", "fd00::1", UDP,
+                List.of(fragment(1000 / 8, false, 5)), Packets.slice(datagram, 1000, datagram.length))));
+        Path cap = write("overlap", PcapWriter.LINKTYPE_RAW, frames);
+        List<String> java = javaDump(cap, Map.of(), null, true);
+        assertEquals(cDump(cap, List.of("--udp", "--warn")), java);
+        assertEquals(List.of("WARN IP code=3 [fd00::53]:0 [fd00::1]:0 Overlapping IP fragments"), java);
+    }
+
     /** RFC 5952 text. */
     @Test
     void addressesAreRfc5952Text() {
