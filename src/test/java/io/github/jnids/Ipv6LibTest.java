@@ -1,6 +1,6 @@
 package io.github.jnids;
 
-import static io.github.jnids.testing.Ipv6Packets.*;
+import static io.github.jnids.testing.Ipv6Frames.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.jnids.testing.Ipv6Packets;
+import io.github.jnids.testing.Ipv6Frames;
 import io.github.jnids.testing.NidsDumpC;
 import io.github.jnids.testing.Packets;
 import io.github.jnids.testing.PcapWriter;
@@ -270,8 +270,10 @@ class Ipv6LibTest {
         ByteBuffer.wrap(chainPastEnd).putShort(4, (short) 4);
         byte[] truncated = Packets.slice(good, 0, good.length - 10);  // payload length says more
         byte[] tooShort = Packets.slice(good, 0, 30);
+        byte[] jumbo = ipv6(C, S, UDP, udp(C, 1, S, 2, Packets.ascii("jumbo")));  // payload length 0: a jumbogram's
+        ByteBuffer.wrap(jumbo).putShort(4, (short) 0);
         List<byte[]> frames = new ArrayList<>();
-        for (byte[] ip : List.of(routed, hopLate, chainPastEnd, truncated, tooShort)) {
+        for (byte[] ip : List.of(routed, hopLate, chainPastEnd, truncated, jumbo, tooShort)) {
             frames.add(frame(PcapWriter.LINKTYPE_RAW, -1, 0, ip));
         }
         Path cap = write("bad", PcapWriter.LINKTYPE_RAW, frames);
@@ -279,6 +281,7 @@ class Ipv6LibTest {
         assertEquals(cDump(cap, List.of("--udp", "--warn")), java);
         String ab = " [2001:db8::1]:0 [2001:db8:0:1::2]:0 ";
         assertEquals(List.of("WARN IP code=5" + ab + "Source routed IP frame",
+                "WARN IP code=4" + ab + "Invalid IP header",
                 "WARN IP code=4" + ab + "Invalid IP header",
                 "WARN IP code=4" + ab + "Invalid IP header",
                 "WARN IP code=4" + ab + "Invalid IP header",
@@ -442,7 +445,7 @@ class Ipv6LibTest {
                 Map.entry("1:2:3:4:5:6:7:0", "1:2:3:4:5:6:7:0"),
                 Map.entry("0:1:0:0:1:0:0:0", "0:1:0:0:1::"),
                 Map.entry("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
-        cases.forEach((in, out) -> assertEquals(out, Addresses.text(Ipv6Packets.addr(in)), in));
+        cases.forEach((in, out) -> assertEquals(out, Addresses.text(Ipv6Frames.addr(in)), in));
         assertEquals("192.0.2.1", Addresses.text(new byte[] {(byte) 192, 0, 2, 1}));
         assertThrows(IllegalArgumentException.class, () -> Addresses.text(new byte[5]));
         assertTrue(new Tuple4("2001:db8::1", 1, "2001:db8::2", 2).isIpv6());

@@ -12,13 +12,13 @@ import java.util.List;
  * with checksums over the IPv6 pseudo-header, and their framing on every link
  * type libnids reads; with {@link #conversation} a whole TCP connection.
  */
-public final class Ipv6Packets {
+public final class Ipv6Frames {
     public static final int HOPOPTS = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, AH = 51, NONE = 59,
             DSTOPTS = 60;
     /** Link types beyond PcapWriter's: 802.11 and raw IPv6 (LINKTYPE_IPV6). */
     public static final int LINKTYPE_IEEE802_11 = 105, LINKTYPE_IPV6 = 229;
 
-    private Ipv6Packets() { }
+    private Ipv6Frames() { }
 
     /** The 16 bytes of an IPv6 address literal. */
     public static byte[] addr(String literal) {
