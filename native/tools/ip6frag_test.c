@@ -477,6 +477,16 @@ static void test_atomic(void)
     a->nh = 58;
     CHECK(feed(a, 0, 500, 0) == IPF_NEW);
     CHECK(reassembled(a));
+    /* one whose header chain holds a second Fragment header is refused */
+    clear_warnings();
+    a->nh = 60;
+    a->payload[0] = 44;
+    a->payload[1] = 0;
+    CHECK(feed(a, 0, 500, 0) == IPF_ISF);
+    a->payload[0] = 58;
+    CHECK(feed(a, 0, 500, 0) == IPF_NEW && reassembled(a));
+    CHECK(warn_count[NIDS_WARN_IP_INVLIST] == 1 && warnings() == 1);
+    clear_warnings();
     /* an empty atomic fragment: the header alone */
     a->plen = 0;
     a->n_ext = 0;
