@@ -477,6 +477,16 @@ static void test_atomic(void)
     a->nh = 58;
     CHECK(feed(a, 0, 500, 0) == IPF_NEW);
     CHECK(reassembled(a));
+    /* one whose header chain holds a second Fragment header is refused */
+    clear_warnings();
+    a->nh = 60;
+    a->payload[0] = 44;
+    a->payload[1] = 0;
+    CHECK(feed(a, 0, 500, 0) == IPF_ISF);
+    a->payload[0] = 58;
+    CHECK(feed(a, 0, 500, 0) == IPF_NEW && reassembled(a));
+    CHECK(warn_count[NIDS_WARN_IP_INVLIST] == 1 && warnings() == 1);
+    clear_warnings();
     /* an empty atomic fragment: the header alone */
     a->plen = 0;
     a->n_ext = 0;
@@ -631,6 +641,68 @@ static void test_memory(void)
     CHECK(warnings() == 0);
     free(g);
     eng_close(&e);
+
+    /* a datagram charged more than a host may hold cannot be reassembled,
+       as with IPv4: 8000 bytes in 1000 fragments of 8 (about 280 bytes
+       charged each) push it out itself */
+    eng_open(&e, 4);
+    g = dgram_new(6, 1, 3, 1, 8000, 15);
+    int news = 0;
+    for (int off = 0; off < 8000; off += 8)
+        news += feed(g, off, 8, off + 8 < 8000) == IPF_NEW;
+    CHECK(news == 0);
+    /* 400 of them fit */
+    g->plen = 3200;
+    g->id = 2;
+    for (int off = 0; off < 3200; off += 8)
+        news += feed(g, off, 8, off + 8 < 3200) == IPF_NEW;
+    CHECK(news == 1 && reassembled(g));
+    /* whatever sk_buff_size and dev_addon are set to, a fragment is charged
+       at least what it holds: the bound still holds */
+    nids_params.sk_buff_size = -100000;
+    nids_params.dev_addon = -100000;
+    for (int i = 0; i < 600; i++) {
+        g->id = 100 + i;
+        feed(g, 0, 1232, 1);
+    }
+    g->id = 100;
+    CHECK(feed(g, 1232, 1232, 0) == IPF_ISF);      /* the oldest went */
+    g->id = 699;
+    g->plen = 2464;
+    CHECK(feed(g, 1232, 1232, 0) == IPF_NEW);
+    CHECK(reassembled(g));
+    CHECK(warnings() == 0);
+    free(g);
+    eng_close(&e);
+}
+
+/* An engine with n_hosts 0 (one bucket), and one never opened. */
+static void test_odd_engines(void)
+{
+    struct eng e;
+    eng_open(&e, 0);
+    clear_warnings();
+    struct dgram *g = dgram_new(12, 1, 2, 1, 100, 16);
+    struct dgram *h = dgram_new(12, 3, 4, 1, 100, 17);
+    CHECK(feed(g, 0, 48, 1) == IPF_ISF);
+    CHECK(feed(h, 48, 52, 0) == IPF_ISF);
+    CHECK(feed(h, 0, 48, 1) == IPF_NEW && reassembled(h));
+    CHECK(feed(g, 48, 52, 0) == IPF_NEW && reassembled(g));
+    eng_close(&e);
+
+    struct nids_engine *never = nids_engine_new();
+    nids_engine_use(never);
+    nids_params.syslog = on_warning;
+    CHECK(feed(g, 0, 48, 1) == IPF_ISF);    /* nothing can be held */
+    CHECK(feed(g, 48, 52, 0) == IPF_ISF);
+    g->plen = 48;
+    CHECK(feed(g, 0, 48, 0) == IPF_NEW);    /* an atomic fragment needs no state */
+    CHECK(reassembled(g));
+    CHECK(warnings() == 0);
+    nids_engine_use(NULL);
+    nids_engine_free(never);
+    free(g);
+    free(h);
 }
 
 static void test_malformed(void)
@@ -713,6 +785,16 @@ static void test_malformed(void)
     CHECK(feed(g, 8, 16, 1) == IPF_ISF);
     CHECK(feed(g, 0, 16, 0) == IPF_ISF);
     CHECK(warn_count[NIDS_WARN_IP_INVLIST] == 6 && warnings() == 6);
+    /* "no next header" and upper layers it knows no minimum of need nothing */
+    g->id = 4;
+    g->nh = 59;
+    CHECK(feed(g, 0, 8, 1) == IPF_ISF);
+    CHECK(feed(g, 8, 56, 0) == IPF_NEW && reassembled(g));
+    g->id = 5;
+    g->nh = 132;                                /* SCTP */
+    CHECK(feed(g, 8, 56, 0) == IPF_ISF);
+    CHECK(feed(g, 0, 8, 1) == IPF_NEW && reassembled(g));
+    CHECK(warnings() == 6);
     /* where the chain is whole the datagram goes on */
     g->nh = 60;
     g->payload[0] = 6;
@@ -903,6 +985,7 @@ int main(void)
     test_malformed();
     test_many();
     test_engines();
+    test_odd_engines();
     free(last_out);
     if (failures) {
         fprintf(stderr, "ip6frag_test: %d of %d checks failed\n", failures, checks);
