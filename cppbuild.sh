@@ -367,8 +367,10 @@ build_libnids() {
     mkdir -p "$OUT/lib" "$OUT/include/libnids"
     install -m 644 "$tree/src/libnids.a" "$OUT/lib/"
     install -m 644 "$tree/src/nids.h" "$tree/src/nids_current.h" "$OUT/include/"
-    # Internal headers, for the project's helpers that read libnids' scan records.
-    install -m 644 "$tree/src/scan.h" "$OUT/include/libnids/"
+    # Internal headers, for the project's helpers that read libnids' scan
+    # records and for the IPv6 fragment test (native/tools/ip6frag_test.c).
+    install -m 644 "$tree/src/scan.h" "$tree/src/ip_fragment.h" "$tree/src/ip6_fragment.h" \
+        "$OUT/include/libnids/"
     echo "$stamp" >"$stampfile"
 }
 

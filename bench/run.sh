@@ -6,6 +6,7 @@
 #   bench/run.sh --smoke          a tiny generated capture, 2 runs: seconds, for CI
 #   bench/run.sh CAPTURE.pcap     any capture (Ethernet, raw IP, SLL, ... as libnids reads)
 #   bench/run.sh --cases s        the scaling case alone
+#   bench/run.sh --cases a6       case a, and case a on the same traffic over IPv6
 #
 # Options: --runs N (default 7; 2 with --smoke), --warmup N (default 1),
 #          --cases abcds, --size SIZE (generated capture, default 1G),
@@ -25,6 +26,11 @@
 # case a's work, on one thread and then on two threads at once, and reports
 # the speed-up; beside it, one bench_c process making K passes and two making
 # K/2 each at once. Its rows go to a second table.
+# Case 6 (IPv6) is case a on the generated traffic written over IPv6
+# (gen_capture -6: the same flows, segments and datagrams, only the IP
+# headers differ); its row goes to the main table, and with case a in the same
+# run a line gives its times over case a's (target: within 1.10). It needs the
+# generated capture, not a CAPTURE argument.
 set -euo pipefail
 
 ARGS="$*"
@@ -99,6 +105,16 @@ if [ -z "$capture" ]; then
         mv "$capture.part" "$capture"
         cat "$capture.meta" >&2
     fi
+    capture6=${capture%.pcap}-ipv6.pcap
+    if [[ $cases == *6* ]] && [ ! -f "$capture6" ]; then
+        log "generating $capture6"
+        "$OUT/gen_capture" -6 -o "$capture6.part" "${gen_args[@]}" 2>"$capture6.meta"
+        mv "$capture6.part" "$capture6"
+        cat "$capture6.meta" >&2
+    fi
+elif [[ $cases == *6* ]]; then
+    echo "run.sh: case 6 runs on the generated capture only (no CAPTURE argument)" >&2
+    exit 2
 fi
 [ -r "$capture" ] || { echo "run.sh: cannot read $capture" >&2; exit 2; }
 
@@ -107,11 +123,15 @@ rows=() srows=() status=0
 for (( i = 0; i < ${#cases}; i++ )); do
     c=${cases:$i:1}
     log "case $c"
+    run_case=$c run_capture=$capture
+    [ "$c" = 6 ] && run_case=a run_capture=$capture6
     # shellcheck disable=SC2086
-    if row=$(java ${BENCH_JAVA_OPTS:-} -cp "${BENCH_CP_PREFIX:+$BENCH_CP_PREFIX:}$JAR:$OUT/classes" jnidsbench.JnidsBench --case "$c" \
-            --capture "$capture" --c-bin "$OUT/bench_c" --runs "$runs" --warmup "$warmup" \
+    if row=$(java ${BENCH_JAVA_OPTS:-} -cp "${BENCH_CP_PREFIX:+$BENCH_CP_PREFIX:}$JAR:$OUT/classes" jnidsbench.JnidsBench --case "$run_case" \
+            --capture "$run_capture" --c-bin "$OUT/bench_c" --runs "$runs" --warmup "$warmup" \
             --n-tcp-streams "$streams" --copies "$copies"); then
-        :
+        [ "$c" = 6 ] && row=${row/| (a) /| (6) IPv6: }
+        [ "$c" = a ] && row_a=$row
+        [ "$c" = 6 ] && row_6=$row
     else
         status=1
         if [ "$c" = s ]; then
@@ -139,6 +159,12 @@ report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
         echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
         printf '%s\n' "${rows[@]}"
         echo
+    fi
+    if [ -n "${row_a:-}" ] && [ -n "${row_6:-}" ]; then
+        # columns 3 and 4 of a row: C ms and Java ms (medians)
+        awk -F'|' -v a="$row_a" -v b="$row_6" 'BEGIN {
+            split(a, x, "|"); split(b, y, "|");
+            printf "**IPv6 (6) over IPv4 (a)**, same traffic: C %.2f, Java %.2f (target: within 1.10).\n\n", y[3] / x[3], y[4] / x[4] }'
     fi
     if [ ${#srows[@]} -gt 0 ]; then
         echo "**Scaling (s)**: the capture read $copies times, each read by its own \`NidsSession\` doing case (a)'s work: on 1 thread (one read after the other), then on 2 threads at once ($copies/2 reads each); C: one \`bench_c\` process making $copies passes, then two making $copies/2 each at once. Wall time from the first start to the last end; a speed-up is the median of the runs' own 1/2 ratios."

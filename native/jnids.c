@@ -78,6 +78,8 @@ struct jnids_session {
     char *strings[3];           /* device, filename, pcap_filter, owned here */
     struct nids_chksum_ctl *chksum;
     int nchksum;
+    struct nids_chksum_ctl6 *chksum6;
+    int nchksum6;
     struct jnids_offload *offload; /* checksum-offload detector (owned), or NULL: libnids' own checks */
     char *read_buffer;          /* the open capture file's stdio buffer */
 
@@ -92,7 +94,7 @@ struct jnids_session {
 
 enum {
     STAGE_SCAN_OFFSET = STAGE_COUNT * JNIDS_STAGE_BYTES,
-    STAGE_MAP_BYTES = STAGE_SCAN_OFFSET + JNIDS_SCAN_MAX * 3 * 8
+    STAGE_MAP_BYTES = STAGE_SCAN_OFFSET + JNIDS_SCAN_MAX * JNIDS_SCAN_SLOTS * 8
 };
 
 /* The session whose call is running on this thread: libnids' callbacks have
@@ -236,16 +238,61 @@ int jnids_set_chksum_ctl(jnids_session *s, const int32_t *triples, int n)
     return 0;
 }
 
+int jnids_set_chksum_ctl6(jnids_session *s, const u_char *rules, int n)
+{
+    struct nids_chksum_ctl6 *table = NULL;
+    if (n < 0)
+        return -1;
+    if (n > 0) {
+        table = calloc((size_t)n, sizeof *table);
+        if (!table)
+            return -1;
+        for (int i = 0; i < n; i++) {
+            memcpy(table[i].netaddr, rules + 33 * i, 16);
+            memcpy(table[i].mask, rules + 33 * i + 16, 16);
+            for (int j = 0; j < 16; j++)
+                table[i].netaddr[j] &= table[i].mask[j];
+            table[i].action = rules[33 * i + 32];
+        }
+    }
+    enter(s);
+    nids_register_chksum_ctl6(table, n);
+    if (s->offload)
+        jnids_offload_rules6(s->offload, table, n);
+    leave(s);
+    free(s->chksum6);
+    s->chksum6 = table;
+    s->nchksum6 = n;
+    return 0;
+}
+
+/* An IPv6 address's 16 bytes as two big-endian int64 box slots. */
+static void put_addr6(int64_t *slots, const u_char *a)
+{
+    uint64_t hi = 0, lo = 0;
+    for (int i = 0; i < 8; i++) {
+        hi = hi << 8 | a[i];
+        lo = lo << 8 | a[8 + i];
+    }
+    slots[0] = (int64_t)hi;
+    slots[1] = (int64_t)lo;
+}
+
+static inline int ip_version(const void *iph) { return ((const u_char *)iph)[0] >> 4; }
+
 void jnids_set_offload(jnids_session *s, struct jnids_offload *o)
 {
     enter(s);
     if (s->offload && s->offload != o)
         jnids_offload_free(s->offload);
     s->offload = o;
-    if (o)
+    if (o) {
         jnids_offload_rules(o, s->chksum, s->nchksum);
-    else
+        jnids_offload_rules6(o, s->chksum6, s->nchksum6);
+    } else {
         nids_register_chksum_ctl(s->chksum, s->nchksum);
+        nids_register_chksum_ctl6(s->chksum6, s->nchksum6);
+    }
     leave(s);
 }
 
@@ -366,6 +413,11 @@ static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
     b[JNIDS_TCP_PARAM] = (int64_t)(intptr_t)*param;
     b[JNIDS_TCP_DISCARD] = -1;
     b[JNIDS_TCP_STREAM] = (int64_t)(intptr_t)a_tcp;
+    b[JNIDS_TCP_IPV6] = a_tcp->ipv6;
+    if (a_tcp->ipv6) {
+        put_addr6(b + JNIDS_TCP_SADDR6, a_tcp->addr6.saddr);
+        put_addr6(b + JNIDS_TCP_DADDR6, a_tcp->addr6.daddr);
+    }
     fill_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
     fill_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
 
@@ -381,9 +433,11 @@ static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
     stop_after_upcall(s, rc);
 }
 
+/* IPv4's total length, or IPv6's 40 + payload length. */
 static int ip_total_length(const struct ip *iph, int available)
 {
-    int n = ntohs(iph->ip_len);
+    const u_char *p = (const u_char *)iph;
+    int n = ip_version(p) == 6 ? 40 + (p[4] << 8 | p[5]) : ntohs(iph->ip_len);
     return n < available ? n : available;
 }
 
@@ -421,6 +475,11 @@ static void udp_trampoline(struct tuple4 *addr, u_char *data, int len, struct ip
     expose(s, b, JNIDS_PKT_IP_ADDR, 1, iph, iplen);
     b[JNIDS_PKT_SADDR] = (int32_t)addr->saddr;
     b[JNIDS_PKT_DADDR] = (int32_t)addr->daddr;
+    b[JNIDS_PKT_IPV6] = ip_version(iph) == 6;
+    if (b[JNIDS_PKT_IPV6]) {
+        put_addr6(b + JNIDS_PKT_SADDR6, (const u_char *)iph + 8);
+        put_addr6(b + JNIDS_PKT_DADDR6, (const u_char *)iph + 24);
+    }
     b[JNIDS_PKT_SPORT] = addr->source;
     b[JNIDS_PKT_DPORT] = addr->dest;
     b[JNIDS_PKT_IP_LEN] = iplen;
@@ -492,7 +551,12 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
      * bytes (stale memory, often the previous packet's). */
     int captured_ip = (int)s->caplen - (int)nids_linkoffset;
     int header_captured = type != NIDS_WARN_IP || errnum != NIDS_WARN_IP_HDR || captured_ip >= (int)sizeof(struct ip);
-    if (iph && type != NIDS_WARN_SCAN && header_captured) {
+    /* An IPv6 header (nids_params.ipv6) is reported only when captured whole. */
+    if (iph && type != NIDS_WARN_SCAN && header_captured && nids_params.ipv6 && ip_version(iph) == 6) {
+        b[JNIDS_PKT_IPV6] = 1;
+        put_addr6(b + JNIDS_PKT_SADDR6, (const u_char *)iph + 8);
+        put_addr6(b + JNIDS_PKT_DADDR6, (const u_char *)iph + 24);
+    } else if (iph && type != NIDS_WARN_SCAN && header_captured) {
         b[JNIDS_PKT_SADDR] = (int32_t)iph->ip_src.s_addr;
         b[JNIDS_PKT_DADDR] = (int32_t)iph->ip_dst.s_addr;
     }
@@ -507,10 +571,18 @@ static void warning_trampoline(int type, int errnum, struct ip *iph, void *data)
         int n = h->n_packets < 0 ? 0 : h->n_packets > JNIDS_SCAN_MAX ? JNIDS_SCAN_MAX : h->n_packets;
         int64_t *probes = stage_scan(s);
         b[JNIDS_PKT_SADDR] = (int32_t)h->addr;
+        b[JNIDS_PKT_IPV6] = h->ipv6;
+        if (h->ipv6)
+            put_addr6(b + JNIDS_PKT_SADDR6, h->addr6);
         for (int i = 0; i < n; i++) {
-            probes[3 * i] = (int32_t)h->packets[i].addr;
-            probes[3 * i + 1] = h->packets[i].port;
-            probes[3 * i + 2] = h->packets[i].flags;
+            int64_t *p = probes + JNIDS_SCAN_SLOTS * i;
+            p[0] = (int32_t)h->packets[i].addr;
+            p[1] = h->packets[i].port;
+            p[2] = h->packets[i].flags;
+            if (h->ipv6)
+                put_addr6(p + 3, h->packets6[i]);
+            else
+                p[3] = p[4] = 0;
         }
         b[JNIDS_PKT_SCAN_COUNT] = n;
     }
@@ -586,9 +658,12 @@ void jnids_listen(jnids_session *s, int kind, int on)
     }
 }
 
-static int supported_linktype(int dlt)
+/* As nids_init() decides; raw IPv6 (DLT_IPV6) only while IPv6 is decoded. */
+static int supported_linktype(int dlt, int ipv6)
 {
     switch (dlt) {
+    case DLT_IPV6:
+        return ipv6;
     case DLT_EN10MB: case DLT_NULL: case DLT_PPP: case DLT_IEEE802: case DLT_RAW:
     case DLT_SLIP: case DLT_LINUX_SLL: case DLT_FDDI: case DLT_PPP_SERIAL:
     case DLT_IEEE802_11: case DLT_PRISM_HEADER: case DLT_IEEE802_11_RADIO:
@@ -732,13 +807,13 @@ static int open_locked(jnids_session *s)
     }
 
     int dlt = pcap_datalink(p);
-    if (!supported_linktype(dlt)) {
+    if (!supported_linktype(dlt, nids_params.ipv6)) {
         const char *name = pcap_datalink_val_to_name(dlt);
         s->error_code = JNIDS_ERR_LINK_TYPE;
         snprintf(s->error, sizeof s->error,
                  "link type %d (%s) is not supported by libnids; supported: EN10MB, LINUX_SLL, RAW, NULL, "
-                 "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER",
-                 dlt, name ? name : "unknown");
+                 "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER%s",
+                 dlt, name ? name : "unknown", nids_params.ipv6 ? ", IPV6" : " (and IPV6 with ipv6 on)");
         pcap_close(p);
         return 0;
     }
@@ -883,6 +958,7 @@ void jnids_session_free(jnids_session *s)
     for (int i = 0; i < 3; i++)
         free(s->strings[i]);
     free(s->chksum);
+    free(s->chksum6);
     free(s->read_buffer);
     free(s);
 }

@@ -54,6 +54,9 @@ int jnids_set_string_param(jnids_session *s, int which, const char *value);
  * triples (network address, mask, NIDS_DO_CHKSUM or NIDS_DONT_CHKSUM).
  * Returns 0, or -1 without memory. */
 int jnids_set_chksum_ctl(jnids_session *s, const int32_t *triples, int n);
+/* The same for the IPv6 rules (nids_register_chksum_ctl6): n rules of 33
+ * bytes each, 16 of network address, 16 of mask, 1 of action. */
+int jnids_set_chksum_ctl6(jnids_session *s, const u_char *rules, int n);
 /* Fixed native bytes a session holds once open, measured as its parts:
  * 0 the session record, 1 staging address space (committed as touched),
  * 2 coroutine stack address space (committed as touched), 3 read buffer. */
@@ -89,7 +92,10 @@ enum {
     JNIDS_TCP_STREAM,      /* address of the struct tcp_stream */
     JNIDS_TCP_CLIENT,      /* first slot of the client half (JNIDS_HALF_*) */
     JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + 10,
-    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_SERVER + 10
+    JNIDS_TCP_IPV6 = JNIDS_TCP_SERVER + 10, /* 1: an IPv6 stream, addresses in the next slots (SADDR, DADDR 0) */
+    JNIDS_TCP_SADDR6,      /* client IPv6 address: bytes 0-7 as a big-endian int64, then bytes 8-15 */
+    JNIDS_TCP_DADDR6 = JNIDS_TCP_SADDR6 + 2,
+    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_DADDR6 + 2
 };
 
 /* Offsets of a half stream's fields from JNIDS_TCP_CLIENT or JNIDS_TCP_SERVER. */
@@ -119,7 +125,10 @@ enum {
     JNIDS_PKT_SCAN_COUNT,   /* scan warnings: probes in the scan staging area */
     JNIDS_PKT_IP_ADDR,      /* where the IP datagram's bytes are (packet or staging buffer) */
     JNIDS_PKT_PAYLOAD_ADDR, /* where the UDP payload's bytes are */
-    JNIDS_PKT_BOX_SLOTS
+    JNIDS_PKT_IPV6,         /* 1: IPv6 addresses, in the next slots (SADDR, DADDR 0) */
+    JNIDS_PKT_SADDR6,       /* bytes 0-7 of the address as a big-endian int64, then bytes 8-15 */
+    JNIDS_PKT_DADDR6 = JNIDS_PKT_SADDR6 + 2,
+    JNIDS_PKT_BOX_SLOTS = JNIDS_PKT_DADDR6 + 2
 };
 
 enum {
@@ -129,8 +138,11 @@ enum {
      * also jnids' for live captures), so that staging never cuts one; the
      * pages are committed only where staging is used at all. */
     JNIDS_STAGE_BYTES = 262144 + 64,
-    /* Scan probes are staged as triples of int64: address, port, flags. */
+    /* Scan probes are staged as JNIDS_SCAN_SLOTS int64 each: IPv4 address,
+     * port, flags, IPv6 address (two slots as JNIDS_PKT_SADDR6; for a scan
+     * from an IPv6 source, whose box has JNIDS_PKT_IPV6 1). */
     JNIDS_SCAN_MAX = 4096,
+    JNIDS_SCAN_SLOTS = 5,
     /* Capture files are read through a stdio buffer of this size rather
      * than libpcap's default (the file system's block size, 4 KB): a read(2)
      * per 4 KB is a large share of libnids' time on a fast capture, and in a

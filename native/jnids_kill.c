@@ -74,6 +74,10 @@ static int send_rst(int fd, u_int saddr, u_short sport, u_int daddr, u_short dpo
 
 int jnids_kill(jnids_session *s, struct tcp_stream *a_tcp)
 {
+    if (a_tcp->ipv6) {
+        jnids_set_kill_error(s, "cannot reset an IPv6 connection: killing is implemented for IPv4 streams only");
+        return -1;
+    }
     int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
     if (fd < 0) {
         char msg[256];

@@ -25,6 +25,8 @@ struct jnids_offload {
     int dlt;
     struct nids_chksum_ctl *rules;  /* the user's list */
     int nrules;
+    struct nids_chksum_ctl6 *rules6; /* the user's IPv6 list: IPv6 senders are not examined */
+    int nrules6;
     struct nids_chksum_ctl one;     /* the list that exempts the current packet's sender */
     int one_registered;
     int64_t packets, tcp_packets, offloaded, signature, untracked;
@@ -38,6 +40,7 @@ struct jnids_offload {
 
 /* libnids' "verify nothing" list, for JNIDS_CHECKSUMS_OFF. */
 static struct nids_chksum_ctl verify_nothing = {0, 0, NIDS_DONT_CHKSUM, 0};
+static struct nids_chksum_ctl6 verify_nothing6 = {{0}, {0}, NIDS_DONT_CHKSUM, 0};
 
 struct jnids_offload *jnids_offload_new(int mode)
 {
@@ -55,6 +58,7 @@ struct jnids_offload *jnids_offload_new(int mode)
 static void register_rules(struct jnids_offload *o)
 {
     nids_register_chksum_ctl(o->rules, o->nrules);
+    nids_register_chksum_ctl6(o->rules6, o->nrules6);
     o->one_registered = 0;
 }
 
@@ -73,6 +77,15 @@ void jnids_offload_rules(struct jnids_offload *o, struct nids_chksum_ctl *rules,
     if (o->mode == JNIDS_CHECKSUMS_OFF)
         return;
     register_rules(o);
+}
+
+void jnids_offload_rules6(struct jnids_offload *o, struct nids_chksum_ctl6 *rules, int n)
+{
+    o->rules6 = n > 0 ? rules : NULL;
+    o->nrules6 = n > 0 ? n : 0;
+    if (o->mode == JNIDS_CHECKSUMS_OFF)
+        return;
+    nids_register_chksum_ctl6(o->rules6, o->nrules6);
 }
 
 /* ---- checksums ---------------------------------------------------------- */
@@ -263,6 +276,7 @@ void jnids_offload_begin(struct jnids_offload *o, int dlt, const char *filename)
     memset(o->hosts, 0, sizeof o->hosts);
     if (o->mode == JNIDS_CHECKSUMS_OFF) {
         nids_register_chksum_ctl(&verify_nothing, 1);
+        nids_register_chksum_ctl6(&verify_nothing6, 1);
         return;
     }
     register_rules(o);

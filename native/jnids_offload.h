@@ -96,6 +96,9 @@ void jnids_offload_free(struct jnids_offload *o);
 /* The user's checksum-control list (the array stays the caller's): given to
  * libnids for every packet the detector does not exempt. */
 void jnids_offload_rules(struct jnids_offload *o, struct nids_chksum_ctl *rules, int n);
+/* The same for the IPv6 list. The detector examines IPv4 packets only: IPv6
+ * packets are verified as the IPv6 list says, or not at all when nothing is. */
+void jnids_offload_rules6(struct jnids_offload *o, struct nids_chksum_ctl6 *rules, int n);
 
 /* Starts a capture: clears the counts, and for a regular file (filename not
  * NULL) examines its first packets. dlt is the capture's link type. */

@@ -2,7 +2,13 @@
  * gen_capture: writes a deterministic, TCP-heavy Ethernet pcap for jnids'
  * benchmark.
  *
- *   gen_capture -o out.pcap [-s SIZE] [-c CONCURRENT] [-S SEED] [-q]
+ *   gen_capture -o out.pcap [-s SIZE] [-c CONCURRENT] [-S SEED] [-6] [-q]
+ *
+ * -6 writes the same traffic over IPv6: every IPv4 address a.b.c.d becomes
+ * 2001:db8::a.b.c.d (its last 32 bits), TCP segments and UDP datagrams are
+ * the same bytes (checksums over the IPv6 pseudo-header), and a fragmented
+ * UDP datagram becomes IPv6 fragments (Fragment header) of the same offsets;
+ * only the headers differ (40 bytes instead of 20, 48 for fragments).
  *
  * SIZE accepts K, M and G suffixes (default 1G); generation stops opening new
  * flows once SIZE bytes are written and then lets every open flow finish, so
@@ -45,6 +51,7 @@
 enum { F_FIN = 0x01, F_SYN = 0x02, F_RST = 0x04, F_PSH = 0x08, F_ACK = 0x10 };
 
 static uint8_t pat[PAT_SIZE + 65536];
+static int ipv6;    /* -6 */
 static uint64_t rng_state;
 
 static inline uint64_t rnd(void)
@@ -60,6 +67,9 @@ static inline double rndf(void) { return (double)(rnd() >> 11) * 0x1.0p-53; }
 /* ---- output --------------------------------------------------------------- */
 
 static FILE *out;
+/* as_ipv4: the bytes the capture would have over IPv4, which decide when
+ * generation stops, so that -6 writes the same flows */
+static uint64_t as_ipv4, header_extra;
 static uint64_t bytes_written, packets_written, ts_usec = 1700000000ull * 1000000ull;
 static uint16_t ip_id;
 static uint8_t frame[65536 + 64];
@@ -101,16 +111,61 @@ static void write_frame(size_t len)
         exit(1);
     }
     bytes_written += 16 + len;
+    as_ipv4 += 16 + len - header_extra;
     packets_written++;
 }
 
-/* Fills the Ethernet and IPv4 headers; returns the IP header's address. */
+/* The IP header's length: IPv4's 20, IPv6's 40, 48 with a Fragment header
+ * (frag_field: IPv4's flags and offset field; DF alone is no fragment). */
+static int ip_hlen(int frag_field)
+{
+    return !ipv6 ? 20 : (frag_field & 0x3fff) ? 48 : 40;
+}
+
+/* The sum of the pseudo header's addresses (IPv4, or the IPv6 addresses
+ * 2001:db8::/96 + the IPv4 ones). */
+static uint64_t pseudo_addr_sum(const uint8_t *ip)
+{
+    return ipv6 ? sum16(ip + 8, 32, 0) : sum16(ip + 12, 8, 0);
+}
+
+/* Fills the Ethernet and IPv6 (Fragment) headers for ip_header(). */
+static uint8_t *ip6_header(uint32_t src, uint32_t dst, int proto, int ip_len, int frag_field)
+{
+    uint8_t *ip = frame + 14;
+    int hl = ip_hlen(frag_field);
+    header_extra = hl - 20;
+    frame[12] = 0x86;
+    frame[13] = 0xdd;
+    memset(ip, 0, hl);
+    ip[0] = 0x60;
+    put16(ip + 4, ip_len - 40);
+    ip[6] = hl == 48 ? 44 : proto;
+    ip[7] = 64;
+    put32(ip + 8, 0x20010db8);
+    put32(ip + 20, src);
+    put32(ip + 24, 0x20010db8);
+    put32(ip + 36, dst);
+    if (hl == 48) {
+        ip[40] = proto;
+        put16(ip + 42, (frag_field & 0x1fff) << 3 | ((frag_field & 0x2000) ? 1 : 0));
+        put32(ip + 44, ip_id++);
+    } else {
+        ip_id++;
+    }
+    return ip;
+}
+
+/* Fills the Ethernet and IP headers (ip_len counts the IP header as
+ * ip_hlen() says); returns the IP header's address. */
 static uint8_t *ip_header(uint32_t src, uint32_t dst, int proto, int ip_len, int frag_field)
 {
     uint8_t *e = frame;
     static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 1}, mac_b[6] = {0x02, 0, 0, 0, 0, 2};
     memcpy(e, mac_a, 6);
     memcpy(e + 6, mac_b, 6);
+    if (ipv6)
+        return ip6_header(src, dst, proto, ip_len, frag_field);
     e[12] = 0x08;
     e[13] = 0x00;
     uint8_t *ip = frame + 14;
@@ -133,8 +188,9 @@ static void emit_tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
 {
     int opt = (flags & F_SYN) ? 4 : 0;
     int tcp_len = 20 + opt + len;
-    uint8_t *ip = ip_header(src, dst, 6, 20 + tcp_len, 0x4000);
-    uint8_t *t = ip + 20;
+    int hl = ip_hlen(0x4000);
+    uint8_t *ip = ip_header(src, dst, 6, hl + tcp_len, 0x4000);
+    uint8_t *t = ip + hl;
     put16(t, sport);
     put16(t + 2, dport);
     put32(t + 4, seq);
@@ -151,10 +207,10 @@ static void emit_tcp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
     }
     if (len)
         memcpy(t + 20 + opt, payload, len);
-    uint64_t acc = sum16(ip + 12, 8, 0) + 6 + (uint32_t)tcp_len;
+    uint64_t acc = pseudo_addr_sum(ip) + 6 + (uint32_t)tcp_len;
     acc = sum16(t, tcp_len, acc);
     put16(t + 16, fold(acc));
-    write_frame(14 + 20 + tcp_len);
+    write_frame(14 + hl + tcp_len);
 }
 
 /* ---- UDP ------------------------------------------------------------------ */
@@ -189,10 +245,17 @@ static void emit_udp(void)
     put16(dgram + 4, udp_len);
     put16(dgram + 6, 0);
     memcpy(dgram + 8, pat + base, len);
-    uint8_t pseudo[8];
-    put32(pseudo, src);
-    put32(pseudo + 4, dst);
-    uint64_t acc = sum16(pseudo, 8, 0) + 17 + (uint32_t)udp_len;
+    uint8_t pseudo[32] = {0};
+    if (ipv6) {
+        put32(pseudo, 0x20010db8);
+        put32(pseudo + 12, src);
+        put32(pseudo + 16, 0x20010db8);
+        put32(pseudo + 28, dst);
+    } else {
+        put32(pseudo, src);
+        put32(pseudo + 4, dst);
+    }
+    uint64_t acc = sum16(pseudo, ipv6 ? 32 : 8, 0) + 17 + (uint32_t)udp_len;
     uint16_t c = fold(sum16(dgram, udp_len, acc));
     put16(dgram + 6, c ? c : 0xffff);
 
@@ -200,9 +263,10 @@ static void emit_udp(void)
     ip_datagrams++;
     udp_payload_bytes += len;
     if (udp_len + 20 <= 1500) {
-        uint8_t *ip = ip_header(src, dst, 17, 20 + udp_len, 0);
-        memcpy(ip + 20, dgram, udp_len);
-        write_frame(14 + 20 + udp_len);
+        int hl = ip_hlen(0);
+        uint8_t *ip = ip_header(src, dst, 17, hl + udp_len, 0);
+        memcpy(ip + hl, dgram, udp_len);
+        write_frame(14 + hl + udp_len);
         return;
     }
     /* Fragments of 1480 bytes, the last one first now and then. */
@@ -216,9 +280,11 @@ static void emit_udp(void)
         int n = udp_len - off < 1480 ? udp_len - off : 1480;
         int more = i < nfrag - 1;
         ip_id = id;
-        uint8_t *ip = ip_header(src, dst, 17, 20 + n, (more ? 0x2000 : 0) | (off / 8));
-        memcpy(ip + 20, dgram + off, n);
-        write_frame(14 + 20 + n);
+        int field = (more ? 0x2000 : 0) | (off / 8);
+        int hl = ip_hlen(field);
+        uint8_t *ip = ip_header(src, dst, 17, hl + n, field);
+        memcpy(ip + hl, dgram + off, n);
+        write_frame(14 + hl + n);
     }
     ip_id = id + 1;
 }
@@ -506,20 +572,21 @@ int main(int argc, char **argv)
     const char *path = NULL;
     uint64_t target = 1ull << 30, seed = 7;
     int conc = 4000, quiet = 0, c;
-    while ((c = getopt(argc, argv, "o:s:c:S:q")) != -1) {
+    while ((c = getopt(argc, argv, "o:s:c:S:6q")) != -1) {
         switch (c) {
+        case '6': ipv6 = 1; break;
         case 'o': path = optarg; break;
         case 's': target = parse_size(optarg); break;
         case 'c': conc = atoi(optarg); break;
         case 'S': seed = strtoull(optarg, NULL, 0); break;
         case 'q': quiet = 1; break;
         default:
-            fprintf(stderr, "usage: gen_capture -o out.pcap [-s SIZE] [-c CONCURRENT] [-S SEED] [-q]\n");
+            fprintf(stderr, "usage: gen_capture -o out.pcap [-s SIZE] [-c CONCURRENT] [-S SEED] [-6] [-q]\n");
             return 2;
         }
     }
     if (!path || conc < 1) {
-        fprintf(stderr, "usage: gen_capture -o out.pcap [-s SIZE] [-c CONCURRENT] [-S SEED] [-q]\n");
+        fprintf(stderr, "usage: gen_capture -o out.pcap [-s SIZE] [-c CONCURRENT] [-S SEED] [-6] [-q]\n");
         return 2;
     }
     rng_state = seed;
@@ -544,13 +611,13 @@ int main(int argc, char **argv)
     le32(gh + 16, 65535);
     le32(gh + 20, 1);
     fwrite(gh, 1, 24, out);
-    bytes_written = 24;
+    bytes_written = as_ipv4 = 24;
 
     flow_t *flows = calloc(conc, sizeof *flows);
     int nactive = 0, stopping = 0, max_active = 0;
     uint64_t next_id = 0;
     while (!stopping || nactive > 0) {
-        if (!stopping && bytes_written >= target)
+        if (!stopping && as_ipv4 >= target)
             stopping = 1;
         while (!stopping && nactive < conc)
             start_flow(&flows[nactive++], next_id++);

@@ -6,6 +6,7 @@
 #
 # Output (gitignored) goes to native/fuzz/build/:
 #   fuzz_capture, fuzz_linktypes     libFuzzer binaries (ASan + UBSan)
+#   fuzz_ip6frag                     IPv6 fragment reassembly alone (same build)
 #   fuzz_session                     the same for jnids.c and its coroutine
 #   fuzz_sessions                    two jnids sessions interleaved on one thread
 #   regress                          the hostile-capture regression runner (ASan)
@@ -65,7 +66,7 @@ link_harness() {
 mkdir -p "$OUT"
 SAN="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-sanitize=alignment"
 build_variant asan "$SAN -fsanitize=fuzzer-no-link"
-for h in fuzz_capture fuzz_linktypes; do
+for h in fuzz_capture fuzz_linktypes fuzz_ip6frag; do
     link_harness asan $h "$SAN -fsanitize=fuzzer" "$OUT/$h"
 done
 # jnids' own native layer (jnids.c with its coroutine), driven as the Java

@@ -11,7 +11,7 @@ COV=$(command -v llvm-cov || command -v llvm-cov-14)
 [ -x build/cov/fuzz_capture ] || { echo "coverage.sh: run build.sh first (without JNIDS_FUZZ_COV=0)" >&2; exit 1; }
 files() {
     local d=build/cov/libnids/src p=build/cov/libpcap
-    echo $d/libnids.c $d/ip_fragment.c $d/tcp.c $d/scan.c $d/ip_options.c $d/checksum.c $d/util.c \
+    echo $d/libnids.c $d/ip_fragment.c $d/ip6_fragment.c $d/tcp.c $d/scan.c $d/ip_options.c $d/checksum.c $d/util.c \
         $p/sf-pcap.c $p/sf-pcapng.c $p/savefile.c
 }
 for h in capture linktypes; do

@@ -24,7 +24,7 @@ SAN="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-r
 # libnids, nids.h's variables are the current engine's members; patch 0016).
 DEFS="-D_BSD_SOURCE -DLIBNET_VER=-1 -DHAVE_ICMPHDR=1 -DHAVE_TCP_STATES=1 -DHAVE_BSD_UDPHDR=1 -DNIDS_BUILDING_LIBNIDS"
 objs=()
-for f in checksum ip_fragment ip_options killtcp libnids scan tcp util allpromisc hash engine; do
+for f in checksum ip_fragment ip6_fragment ip_options killtcp libnids scan tcp util allpromisc hash engine; do
     "$CC" $SAN $DEFS -w -I"$NIDS" -I"$PCAP" -c "$NIDS/$f.c" -o "$OUT/$f.o"
     objs+=("$OUT/$f.o")
 done

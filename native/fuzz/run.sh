@@ -12,11 +12,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOTAL=${1:-3600}
 SLICE=${2:-600}
 cd "$HERE"
-mkdir -p corpus/capture corpus/linktypes corpus/session corpus/sessions artifacts build/logs
+mkdir -p corpus/capture corpus/linktypes corpus/session corpus/sessions corpus/ip6frag artifacts build/logs
 end=$(( $(date +%s) + TOTAL ))
 turn=0
 while [ "$(date +%s)" -lt "$end" ]; do
-    for h in capture linktypes session sessions; do
+    for h in capture linktypes session sessions ip6frag; do
         left=$(( end - $(date +%s) ))
         [ "$left" -gt 0 ] || break
         t=$(( left < SLICE ? left : SLICE ))

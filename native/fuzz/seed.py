@@ -5,7 +5,8 @@
 
 Writes OUTDIR/capture/ (inputs of fuzz_capture: a flags byte, then a capture
 file), OUTDIR/linktypes/ (inputs of fuzz_linktypes) and OUTDIR/sessions/
-(inputs of fuzz_sessions: pairs of the capture seeds). Seeds come from the
+(inputs of fuzz_sessions: pairs of the capture seeds) and OUTDIR/ip6frag/
+(fuzz_ip6frag's fragment records, hand-made). Seeds come from the
 captures named (pcapng ones are converted with tcpdump when it is present),
 cut into small pieces so that each runs fast, and from a few hand-made
 sessions: IP fragments in and out of order and overlapping, TCP with urgent
@@ -204,6 +205,48 @@ def main():
         b = captures[(n * 7 + 3) % len(captures)]
         put(ses_dir, bytes([a[0], b[0] ^ (n & 0x42), (n * 37) & 0xff if n % 3 else 0])
             + struct.pack("<H", len(a) - 1) + a[1:] + b[1:])
+
+    # fuzz_ip6frag: its own records (see fuzz_ip6frag.c), no capture.
+    frag_dir = os.path.join(out, "ip6frag")
+    os.makedirs(frag_dir, exist_ok=True)
+    for name, records in ip6frag_seeds().items():
+        for flags in (0x00, 0x07, 0x1c):
+            put(frag_dir, bytes([flags]) + b"".join(records))
+
+# fuzz_ip6frag's record: one fragment of (source, destination, id) of the
+# 4 x 4 x 4 the harness knows; nh is an index into its next-header table
+# (1: UDP, 0: TCP, 4: destination options), first the fragmentable part's
+# first byte.
+def frag6(offset, length, more, s=0, d=0, ident=0, ext=0, nh=1, first=17, clock=1, second=0):
+    b3 = (nh & 15) | (0x80 if second else 0)
+    return bytes([s | d << 2 | ident << 4 | ext << 6, offset >> 8, (offset & 0xf8) | more, b3,
+                  length >> 8 & 7, length & 0xff, first, clock])
+
+def ip6frag_seeds():
+    def split(total, size, **kw):
+        return [frag6(o, min(size, total - o), int(o + size < total), **kw) for o in range(0, total, size)]
+    inorder = split(3000, 1232)
+    small = split(64, 8, ident=1)
+    shuffled = [small[i] for i in (3, 0, 7, 1, 6, 2, 5, 4)]
+    seeds = {
+        "in-order": inorder,
+        "reversed": inorder[::-1],
+        "shuffled": shuffled,
+        "duplicates": [f for f in split(2000, 512, ident=2) for _ in (0, 1)],
+        "overlap": [frag6(0, 16, 1, first=17), frag6(0, 16, 1, first=6), frag6(16, 48, 0)],
+        "overlap-partial": [frag6(0, 24, 1), frag6(8, 24, 1), frag6(32, 8, 0)],
+        "atomic": [frag6(0, 200, 0), frag6(0, 100, 1, ident=3), frag6(0, 40, 0, ident=3, ext=2),
+                   frag6(100, 20, 0, ident=3)],
+        "ext-headers": split(1500, 504, ext=1) + split(1500, 504, ext=2, d=1)[::-1] + split(800, 400, ext=3, s=2),
+        "chain": [frag6(0, 8, 1, nh=4, first=6), frag6(0, 32, 1, nh=4, first=6), frag6(32, 8, 0),
+                  frag6(0, 16, 1, nh=4, first=17, second=1, ident=1), frag6(16, 8, 0, ident=1)],
+        "timeout": inorder[:2] + [frag6(3000 - 1232, 0, 1, clock=254)] + inorder[2:] + inorder,
+        "memory": [frag6(0, 2040, 1, s=i & 3, d=i >> 2 & 3, ident=i >> 4 & 3) for i in range(64)] * 3,
+        "oversized": [frag6(65528, 16, 0), frag6(65520, 8, 0, ext=2), frag6(0, 8, 1, ext=2)],
+        "lengths": [frag6(0, 20, 1), frag6(8, 0, 1), frag6(24, 8, 1, ident=1), frag6(8, 8, 0, ident=1),
+                    frag6(16, 8, 0, ident=2), frag6(32, 8, 0, ident=2), frag6(0, 16, 1, nh=6)],
+    }
+    return seeds
 
 if __name__ == "__main__":
     main()

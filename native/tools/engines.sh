@@ -48,7 +48,7 @@ mkdir -p "$OUT/obj"
 SAN="$SAN -fno-strict-aliasing -fwrapv"
 DEFS="-D_BSD_SOURCE -DLIBNET_VER=-1 -DHAVE_ICMPHDR=1 -DHAVE_TCP_STATES=1 -DHAVE_BSD_UDPHDR=1 -DNIDS_BUILDING_LIBNIDS"
 objs=()
-for f in checksum ip_fragment ip_options killtcp libnids scan tcp util allpromisc hash engine; do
+for f in checksum ip_fragment ip6_fragment ip_options killtcp libnids scan tcp util allpromisc hash engine; do
     "$CC" $SAN $DEFS -w -I"$NIDS" -I"$PCAP" -c "$NIDS/$f.c" -o "$OUT/obj/$f.o"
     objs+=("$OUT/obj/$f.o")
 done

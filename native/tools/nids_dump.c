@@ -5,7 +5,7 @@
  * nothing of jnids' own, so that its output is an independent reference for
  * the Java facade.
  *
- *   nids_dump [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
+ *   nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
  *
  * Exit status: 0 after END, 1 after ERROR, 2 on a usage error.
  *
@@ -27,7 +27,7 @@
 #include <nids.h>
 #include <libnids/scan.h>
 
-static __thread int opt_no_checksum, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex;
+static __thread int opt_no_checksum, opt_no_ipv6, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex;
 static __thread long long packets;
 static __thread FILE *out;
 
@@ -168,10 +168,81 @@ static const char *ip4(uint32_t addr_network_order, char *buf)
     return buf;
 }
 
+/* An IPv6 address as RFC 5952 text: lowercase hex groups without leading
+ * zeros, the longest run of two or more zero groups (the leftmost of equal
+ * ones) as "::", and IPv4-mapped addresses (::ffff:0:0/96) as ::ffff:a.b.c.d.
+ * Written here rather than taken from inet_ntop(), whose choices for other
+ * embedded-IPv4 forms differ between C libraries. */
+static const char *ip6(const unsigned char *a, char *buf)
+{
+    unsigned g[8];
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    if (!g[0] && !g[1] && !g[2] && !g[3] && !g[4] && g[5] == 0xffff) {
+        sprintf(buf, "::ffff:%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+        return buf;
+    }
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (g[i]) { i++; continue; }
+        int j = i;
+        while (j < 8 && !g[j])
+            j++;
+        if (j - i > best_len) { best = i; best_len = j - i; }
+        i = j;
+    }
+    if (best_len < 2)
+        best = -1;
+    char *p = buf;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            p += sprintf(p, "::");
+            i += best_len - 1;
+            continue;
+        }
+        p += sprintf(p, "%s%x", i && i != best + best_len ? ":" : "", g[i]);
+    }
+    *p = 0;
+    return buf;
+}
+
+enum { ADDR_TEXT = 48 };
+
+/* " A:ap B:bp": dotted IPv4, or bracketed IPv6 addresses (16 bytes each). */
+static void line_addrs(struct line *l, int ipv6, const void *src, unsigned sport, const void *dst, unsigned dport)
+{
+    char s[ADDR_TEXT], d[ADDR_TEXT];
+    if (ipv6)
+        line_printf(l, " [%s]:%u [%s]:%u", ip6(src, s), sport, ip6(dst, d), dport);
+    else
+        line_printf(l, " %s:%u %s:%u", ip4(*(const uint32_t *)src, s), sport, ip4(*(const uint32_t *)dst, d), dport);
+}
+
 static void line_tuple(struct line *l, const struct tuple4 *t)
 {
-    char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
-    line_printf(l, " %s:%u %s:%u", ip4(t->saddr, s), t->source, ip4(t->daddr, d), t->dest);
+    line_addrs(l, 0, &t->saddr, t->source, &t->daddr, t->dest);
+}
+
+/* A TCP stream's addresses, IPv4 (addr) or IPv6 (addr6). */
+static void line_stream(struct line *l, const struct tcp_stream *a_tcp)
+{
+    if (a_tcp->ipv6)
+        line_addrs(l, 1, a_tcp->addr6.saddr, a_tcp->addr6.source, a_tcp->addr6.daddr, a_tcp->addr6.dest);
+    else
+        line_tuple(l, &a_tcp->addr);
+}
+
+/* Whether libnids handed over an IPv6 header (nids_params.ipv6 and version 6). */
+static int is_ipv6(const void *iph)
+{
+    return nids_params.ipv6 && ((const unsigned char *)iph)[0] >> 4 == 6;
+}
+
+/* The length of an IP datagram: IPv4's total length, IPv6's 40 + payload length. */
+static int ip_length(const struct ip *iph)
+{
+    const unsigned char *p = (const unsigned char *)iph;
+    return is_ipv6(iph) ? 40 + (p[4] << 8 | p[5]) : ntohs(iph->ip_len);
 }
 
 /* ---- TCP ---- */
@@ -200,7 +271,7 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
         }
         *param = st;
         line_printf(&l, "TCP EST");
-        line_tuple(&l, &a_tcp->addr);
+        line_stream(&l, a_tcp);
         line_emit(&l);
         return;
 
@@ -214,7 +285,7 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
             struct half_stream *h = halves[i];
             if (h->count_new_urg) {
                 line_printf(&l, "TCP URG");
-                line_tuple(&l, &a_tcp->addr);
+                line_stream(&l, a_tcp);
                 line_printf(&l, " to=%s byte=%02x", to[i], (unsigned char)h->urgdata);
                 line_emit(&l);
             }
@@ -223,7 +294,7 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
                 const unsigned char *p =
                     (const unsigned char *)h->data + (h->count - h->offset - h->count_new);
                 line_printf(&l, "TCP DATA");
-                line_tuple(&l, &a_tcp->addr);
+                line_stream(&l, a_tcp);
                 line_printf(&l, " to=%s len=%d", to[i], h->count_new);
                 line_bytes(&l, "crc32", "data", p, h->count_new);
                 line_emit(&l);
@@ -247,7 +318,7 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
                            : a_tcp->nids_state == NIDS_EXITING ? "EXITING"
                                                                : "TIMEOUT";
         line_printf(&l, "TCP %s", what);
-        line_tuple(&l, &a_tcp->addr);
+        line_stream(&l, a_tcp);
         line_printf(&l, " cts=%d cts_crc32=%08x stc=%d stc_crc32=%08x", a_tcp->server.count,
                     st ? st->cts_crc : 0, a_tcp->client.count, st ? st->stc_crc : 0);
         line_emit(&l);
@@ -258,7 +329,7 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
 
     default:
         line_printf(&l, "TCP STATE%d", a_tcp->nids_state);
-        line_tuple(&l, &a_tcp->addr);
+        line_stream(&l, a_tcp);
         line_emit(&l);
     }
 }
@@ -268,9 +339,12 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
 static void udp_callback(struct tuple4 *addr, u_char *data, int len, struct ip *iph)
 {
     struct line l = { 0 };
-    int iplen = ntohs(iph->ip_len);
+    int iplen = ip_length(iph);
     line_printf(&l, "UDP");
-    line_tuple(&l, addr);
+    if (is_ipv6(iph))
+        line_addrs(&l, 1, (const u_char *)iph + 8, addr->source, (const u_char *)iph + 24, addr->dest);
+    else
+        line_tuple(&l, addr);
     line_printf(&l, " len=%d", len);
     line_bytes(&l, "crc32", "data", data, len);
     line_printf(&l, " iplen=%d", iplen);
@@ -278,12 +352,13 @@ static void udp_callback(struct tuple4 *addr, u_char *data, int len, struct ip *
     line_emit(&l);
 }
 
-/* libnids passes its sk_buff size as len; the datagram is ntohs(ip_len) bytes. */
+/* libnids passes its sk_buff size as len; the datagram is ntohs(ip_len)
+ * bytes, or 40 + payload length for IPv6. */
 static void ip_callback(struct ip *iph, int skblen)
 {
     (void)skblen;
     struct line l = { 0 };
-    int len = ntohs(iph->ip_len);
+    int len = ip_length(iph);
     line_printf(&l, "IP len=%d", len);
     line_bytes(&l, "crc32", "data", (const unsigned char *)iph, len);
     line_emit(&l);
@@ -316,13 +391,21 @@ static void warning_hook(int type, int errnum, struct ip *iph, void *data)
     if (!opt_warn)
         return;
     struct line l = { 0 };
-    char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+    char s[ADDR_TEXT], d[ADDR_TEXT];
     if (type == NIDS_WARN_SCAN) {
         const struct host *h = data;
-        line_printf(&l, "WARN SCAN src=%s probes=%d", ip4(h ? h->addr : 0, s), h ? h->n_packets : 0);
-        for (int i = 0; h && i < h->n_packets; i++)
-            line_printf(&l, "%c%s:%u/%u", i ? ',' : ' ', ip4(h->packets[i].addr, d),
-                        h->packets[i].port, h->packets[i].flags);
+        if (h && h->ipv6)
+            line_printf(&l, "WARN SCAN src=[%s] probes=%d", ip6(h->addr6, s), h->n_packets);
+        else
+            line_printf(&l, "WARN SCAN src=%s probes=%d", ip4(h ? h->addr : 0, s), h ? h->n_packets : 0);
+        for (int i = 0; h && i < h->n_packets; i++) {
+            if (h->ipv6)
+                line_printf(&l, "%c[%s]:%u/%u", i ? ',' : ' ', ip6(h->packets6[i], d),
+                            h->packets[i].port, h->packets[i].flags);
+            else
+                line_printf(&l, "%c%s:%u/%u", i ? ',' : ' ', ip4(h->packets[i].addr, d),
+                            h->packets[i].port, h->packets[i].flags);
+        }
         line_emit(&l);
         return;
     }
@@ -334,8 +417,12 @@ static void warning_hook(int type, int errnum, struct ip *iph, void *data)
     }
     uint32_t saddr = iph ? iph->ip_src.s_addr : 0, daddr = iph ? iph->ip_dst.s_addr : 0;
     const char *message = errnum >= 0 && errnum <= NIDS_WARN_TCP_BADFLAGS ? nids_warnings[errnum] : "?";
-    line_printf(&l, "WARN %s code=%d %s:%u %s:%u %s", warning_kind(type), errnum, ip4(saddr, s), sport,
-                ip4(daddr, d), dport, message);
+    line_printf(&l, "WARN %s code=%d", warning_kind(type), errnum);
+    if (iph && is_ipv6(iph))
+        line_addrs(&l, 1, (const u_char *)iph + 8, sport, (const u_char *)iph + 24, dport);
+    else
+        line_addrs(&l, 0, &saddr, sport, &daddr, dport);
+    line_printf(&l, " %s", message);
     line_emit(&l);
 }
 
@@ -356,7 +443,7 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
 
 static void usage(void)
 {
-    fputs("usage: nids_dump [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE\n", stderr);
+    fputs("usage: nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE\n", stderr);
     exit(2);
 }
 
@@ -371,6 +458,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--no-checksum")) opt_no_checksum = 1;
+        else if (!strcmp(a, "--no-ipv6")) opt_no_ipv6 = 1;
         else if (!strcmp(a, "--udp")) opt_udp = 1;
         else if (!strcmp(a, "--ip")) opt_ip = 1;
         else if (!strcmp(a, "--frag")) opt_frag = 1;
@@ -394,8 +482,13 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
     }
 
     static struct nids_chksum_ctl everything = { 0, 0, NIDS_DONT_CHKSUM, 0 };
-    if (opt_no_checksum)
+    static struct nids_chksum_ctl6 everything6 = { { 0 }, { 0 }, NIDS_DONT_CHKSUM, 0 };
+    if (opt_no_checksum) {
         nids_register_chksum_ctl(&everything, 1);
+        nids_register_chksum_ctl6(&everything6, 1);
+    }
+    if (opt_no_ipv6)
+        nids_params.ipv6 = 0;
     nids_params.pcap_desc = p;
     nids_params.syslog = (void (*)())warning_hook;
     nids_params.no_mem = no_mem_hook;

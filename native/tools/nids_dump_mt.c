@@ -40,13 +40,13 @@ struct run {
     int done;
     pthread_t thread;
     /* nids_dump's per-run variables while another run has the thread */
-    int opts[6];
+    int opts[7];
     long long packets;
 };
 
 static void save_state(struct run *r)
 {
-    int o[6] = { opt_no_checksum, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex };
+    int o[7] = { opt_no_checksum, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex, opt_no_ipv6 };
     memcpy(r->opts, o, sizeof o);
     r->packets = packets;
 }
@@ -61,6 +61,7 @@ static void load_state(struct run *r)
     opt_frag = r->opts[3];
     opt_warn = r->opts[4];
     opt_hex = r->opts[5];
+    opt_no_ipv6 = r->opts[6];
     packets = r->packets;
 }
 

@@ -101,7 +101,9 @@ public final class Nids {
      * sk_buff_size, dev_addon, syslog_level, scan_num_hosts, scan_num_ports,
      * scan_delay, pcap_timeout, tcp_flow_timeout, queue_limit} (Integer);
      * {@code promisc, one_loop_less, tcp_workarounds, multiproc} (Integer or
-     * Boolean); {@code ip_filter} (a {@code Predicate<ByteBuffer>} over each IP
+     * Boolean); {@code ipv6} (Boolean or Integer, default true: IPv6 streams,
+     * datagrams and warnings are delivered as IPv4's, their addresses RFC 5952
+     * text; false ignores IPv6 as libnids 1.26 does); {@code ip_filter} (a {@code Predicate<ByteBuffer>} over each IP
      * datagram, or null). Port-scan detection is on while {@code scan_num_hosts > 0}.
      * jnids' own {@code checksums}: null (the default: libnids verifies every
      * checksum, nothing is examined), {@code "auto"} (packets whose wrong checksums
@@ -127,14 +129,18 @@ public final class Nids {
     /**
      * Tells libnids not to verify checksums of packets from some networks, as
      * pynids' {@code chksum_ctl}. The first matching rule applies; captures taken
-     * on the sending host usually need {@code Map.entry("0.0.0.0/0", false)}, as
-     * checksum offloading leaves their checksums wrong.
+     * on the sending host usually need {@code Map.entry("0.0.0.0/0", false)} (and
+     * {@code Map.entry("::/0", false)} for IPv6), as checksum offloading leaves
+     * their checksums wrong. IPv4 networks apply to IPv4 sources only, IPv6
+     * prefixes to IPv6 sources only.
      *
      * <pre>{@code
-     * Nids.chksumCtl(List.of(Map.entry("10.0.0.0/8", false), Map.entry("0.0.0.0/0", true)));
+     * Nids.chksumCtl(List.of(Map.entry("10.0.0.0/8", false), Map.entry("2001:db8::/32", false),
+     *         Map.entry("0.0.0.0/0", true)));
      * }</pre>
      *
-     * @param rules (network "a.b.c.d/len", verify?) pairs; an empty list verifies everything
+     * @param rules (network "a.b.c.d/len" or IPv6 prefix "addr/len", verify?) pairs; an empty
+     *              list verifies everything
      */
     public static void chksumCtl(List<Map.Entry<String, Boolean>> rules) {
         DEFAULT.chksumCtl(rules);

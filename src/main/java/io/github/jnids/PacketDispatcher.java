@@ -164,9 +164,17 @@ final class PacketDispatcher {
 
     private void deliverUdp(int payloadLength, boolean pointed) throws Exception {
         int ipLength = (int) slot(udpBox, JNIDS_PKT_IP_LEN);
-        if (tuples == null) tuples = new Tuple4Cache();
-        Tuple4 addr = tuples.get((int) slot(udpBox, JNIDS_PKT_SADDR), (int) slot(udpBox, JNIDS_PKT_SPORT),
-                (int) slot(udpBox, JNIDS_PKT_DADDR), (int) slot(udpBox, JNIDS_PKT_DPORT));
+        Tuple4 addr;
+        if (slot(udpBox, JNIDS_PKT_IPV6) != 0) {
+            addr = new Tuple4(Addresses.ipv6(slot(udpBox, JNIDS_PKT_SADDR6), slot(udpBox, JNIDS_PKT_SADDR6 + 1)),
+                    (int) slot(udpBox, JNIDS_PKT_SPORT),
+                    Addresses.ipv6(slot(udpBox, JNIDS_PKT_DADDR6), slot(udpBox, JNIDS_PKT_DADDR6 + 1)),
+                    (int) slot(udpBox, JNIDS_PKT_DPORT));
+        } else {
+            if (tuples == null) tuples = new Tuple4Cache();
+            addr = tuples.get((int) slot(udpBox, JNIDS_PKT_SADDR), (int) slot(udpBox, JNIDS_PKT_SPORT),
+                    (int) slot(udpBox, JNIDS_PKT_DADDR), (int) slot(udpBox, JNIDS_PKT_DPORT));
+        }
         session.enterHandler();
         try {
             for (HandlerList.Entry<UdpHandler> e : udp.snapshot()) {

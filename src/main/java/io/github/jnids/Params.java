@@ -29,6 +29,8 @@ final class Params {
         ONE_LOOP_LESS(Type.FLAG, false), PCAP_TIMEOUT(Type.INT, true), TCP_WORKAROUNDS(Type.FLAG, false),
         TCP_FLOW_TIMEOUT(Type.INT, false), MULTIPROC(Type.FLAG, true), QUEUE_LIMIT(Type.INT, false),
         IP_FILTER(Type.FILTER, false),
+        // the bundled libnids' own: IPv6 decoded (1, the default) or ignored as by libnids 1.26 (0)
+        IPV6(Type.FLAG, true),
         // jnids' own: checksum-offload detection (OffloadDetector), not a libnids field
         CHECKSUMS(Type.STRING, true);
 
@@ -99,6 +101,7 @@ final class Params {
             case TCP_FLOW_TIMEOUT -> prm.tcp_flow_timeout();
             case MULTIPROC -> prm.multiproc();
             case QUEUE_LIMIT -> prm.queue_limit();
+            case IPV6 -> prm.ipv6();
         };
     }
 
@@ -134,6 +137,7 @@ final class Params {
             case PCAP_TIMEOUT -> prm.pcap_timeout(nonNegative(p, v));
             case TCP_WORKAROUNDS -> prm.tcp_workarounds(v);
             case TCP_FLOW_TIMEOUT -> prm.tcp_flow_timeout(nonNegative(p, v));
+            case IPV6 -> prm.ipv6(v != 0 ? 1 : 0);
             case MULTIPROC -> {
                 if (v != 0) {
                     throw new IllegalArgumentException("multiproc cannot be enabled: jnids' libnids is built "

@@ -92,7 +92,13 @@ public final class TcpStream {
         check();
         ensureState();
         Tuple4 a = state.addr;
-        if (a == null) {
+        if (a == null && box.get(JNIDS_TCP_IPV6) != 0) {
+            a = new Tuple4(Addresses.ipv6(box.get(JNIDS_TCP_SADDR6), box.get(JNIDS_TCP_SADDR6 + 1)),
+                    (int) box.get(JNIDS_TCP_SPORT),
+                    Addresses.ipv6(box.get(JNIDS_TCP_DADDR6), box.get(JNIDS_TCP_DADDR6 + 1)),
+                    (int) box.get(JNIDS_TCP_DPORT));
+            state.addr = a;
+        } else if (a == null) {
             a = new Tuple4(Tuple4.ipv4((int) box.get(JNIDS_TCP_SADDR)),
                     (int) box.get(JNIDS_TCP_SPORT),
                     Tuple4.ipv4((int) box.get(JNIDS_TCP_DADDR)),

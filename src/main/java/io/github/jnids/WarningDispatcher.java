@@ -25,7 +25,7 @@ final class WarningDispatcher {
     WarningDispatcher(Session session, nids.jnids_session nativeSession) {
         this.session = session;
         this.box = new NativeBox(jnids_warning_box(nativeSession), JNIDS_PKT_BOX_SLOTS);
-        this.probes = RawMemory.view(jnids_stage(nativeSession, 4), 8L * 3 * JNIDS_SCAN_MAX);
+        this.probes = RawMemory.view(jnids_stage(nativeSession, 4), 8L * JNIDS_SCAN_SLOTS * JNIDS_SCAN_MAX);
     }
 
     private static String[] messages() {
@@ -75,15 +75,19 @@ final class WarningDispatcher {
             case NIDS_WARN_SCAN -> NidsWarning.Kind.SCAN;
             default -> NidsWarning.Kind.IP;
         };
-        String src = Tuple4.ipv4(slot(JNIDS_PKT_SADDR));
+        boolean ipv6 = box.get(JNIDS_PKT_IPV6) != 0;
+        String src = ipv6 ? Addresses.ipv6(box.get(JNIDS_PKT_SADDR6), box.get(JNIDS_PKT_SADDR6 + 1))
+                : Tuple4.ipv4(slot(JNIDS_PKT_SADDR));
         if (kind == NidsWarning.Kind.SCAN) {
             int n = slot(JNIDS_PKT_SCAN_COUNT);
             List<ScanProbe> list = new ArrayList<>(n);
             int flagsAnd = 0xff, flagsOr = 0;
             for (int i = 0; i < n; i++) {
-                int flags = (int) probes.getLong((3 * i + 2) * 8);
-                list.add(new ScanProbe(Tuple4.ipv4((int) probes.getLong(3 * i * 8)),
-                        (int) probes.getLong((3 * i + 1) * 8), flags));
+                int at = JNIDS_SCAN_SLOTS * i * 8;
+                int flags = (int) probes.getLong(at + 2 * 8);
+                String host = ipv6 ? Addresses.ipv6(probes.getLong(at + 3 * 8), probes.getLong(at + 4 * 8))
+                        : Tuple4.ipv4((int) probes.getLong(at));
+                list.add(new ScanProbe(host, (int) probes.getLong(at + 8), flags));
                 flagsAnd &= flags;
                 flagsOr |= flags;
             }
@@ -92,7 +96,8 @@ final class WarningDispatcher {
         }
         String message = errnum >= 0 && errnum < MESSAGES.length ? MESSAGES[errnum] : "Unknown warning number " + errnum;
         return new NidsWarning(kind, errnum, message, src, slot(JNIDS_PKT_SPORT),
-                Tuple4.ipv4(slot(JNIDS_PKT_DADDR)), slot(JNIDS_PKT_DPORT), List.of());
+                ipv6 ? Addresses.ipv6(box.get(JNIDS_PKT_DADDR6), box.get(JNIDS_PKT_DADDR6 + 1))
+                        : Tuple4.ipv4(slot(JNIDS_PKT_DADDR)), slot(JNIDS_PKT_DPORT), List.of());
     }
 
     /** libnids' own naming of a scan from the probes' TCP flags. */

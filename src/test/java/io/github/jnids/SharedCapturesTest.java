@@ -102,6 +102,12 @@ class SharedCapturesTest extends NidsTestBase {
         });
         onUdp((a, p, ip) -> {
             counts[2]++;
+            if ((ip.get(0) & 0xf0) == 0x60) {
+                // IPv6: 40 + payload length; the payload ends it, after any extension headers
+                if (ip.remaining() != 40 + (ip.getShort(4) & 0xffff)) problems.add("UDP datagram length");
+                if (p.remaining() > ip.remaining() - 40 - 8) problems.add("UDP payload length");
+                return;
+            }
             if (ip.remaining() != (ip.getShort(2) & 0xffff)) problems.add("UDP datagram length");
             if (p.remaining() != ip.remaining() - 4 * (ip.get(0) & 15) - 8) problems.add("UDP payload length");
         });

@@ -356,7 +356,7 @@ class SynthCapturesTest {
         NidsException e = initFails(c);
         // libpcap 1.10.3 has no name for DLT 147 (USER0)
         assertEquals("link type 147 (unknown) is not supported by libnids; supported: EN10MB, LINUX_SLL, RAW, NULL, "
-                + "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER", e.getMessage());
+                + "PPP, PPP_SERIAL, SLIP, IEEE802, FDDI, IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER, IPV6", e.getMessage());
     }
 
     private void truncatedRun(String name, String libpcapMessage) throws IOException {
