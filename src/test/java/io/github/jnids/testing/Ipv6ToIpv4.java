@@ -432,7 +432,7 @@ public final class Ipv6ToIpv4 {
                 }
             }
             byte[] payload = Arrays.copyOfRange(frame, o + from, o + Math.min(end, captured));
-            if (first) fixChecksum(payload, protocol, src, w.finalDst != null ? w.finalDst : dst);
+            if (first) fixChecksum(payload, protocol, src, w.finalDst != null ? w.finalDst : dst, dst);
             byte[] trailer = Arrays.copyOfRange(frame, o + Math.min(end, captured), frame.length);
             int total = 20 + (end - from);
             byte[] ip = concat(ipv4Header(tos, total, id, fragField, ttl, protocol, src, dst), payload);
@@ -536,13 +536,16 @@ public final class Ipv6ToIpv4 {
             return h;
         }
 
-        /** Moves a TCP/UDP checksum from the IPv6 to the IPv4 pseudo-header (RFC 1624; see the class comment). */
-        void fixChecksum(byte[] seg, int protocol, byte[] src6, byte[] dst6) {
+        /**
+         * Moves a TCP/UDP checksum from the IPv6 pseudo-header (src6, dst6: the final destination) to the
+         * IPv4 one of the translated header (RFC 1624; see the class comment).
+         */
+        void fixChecksum(byte[] seg, int protocol, byte[] src6, byte[] dst6, byte[] headerDst6) {
             int at = protocol == TCP ? 16 : protocol == UDP ? 6 : -1;
             if (at < 0 || seg.length < at + 2) return;
             int stored = u16(seg, at);
             long sum = (~stored) & 0xffff;
-            byte[] s4 = Packets.ip(v4For(src6)), d4 = Packets.ip(v4For(dst6));
+            byte[] s4 = Packets.ip(v4For(src6)), d4 = Packets.ip(v4For(headerDst6));
             for (int i = 0; i < 4; i += 2) sum += u16(s4, i) + u16(d4, i);
             for (int i = 0; i < 16; i += 2) sum += (~u16(src6, i) & 0xffff) + (~u16(dst6, i) & 0xffff);
             while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
