@@ -159,19 +159,23 @@ public final class Ipv6Packets {
 
     /** The link-layer framings of IPv6 that libnids' link types have. */
     public enum Framing {
-        ETHERNET(PcapWriter.LINKTYPE_ETHERNET), VLAN(PcapWriter.LINKTYPE_ETHERNET), SLL(PcapWriter.LINKTYPE_LINUX_SLL),
+        ETHERNET(PcapWriter.LINKTYPE_ETHERNET, 14), VLAN(PcapWriter.LINKTYPE_ETHERNET, 18),
+        SLL(PcapWriter.LINKTYPE_LINUX_SLL, 16),
         /** BSD loopback, AF_INET6 24 (NetBSD, OpenBSD), little-endian. */
-        NULL24(PcapWriter.LINKTYPE_NULL),
+        NULL24(PcapWriter.LINKTYPE_NULL, 4),
         /** AF_INET6 28 (FreeBSD), big-endian. */
-        NULL28(PcapWriter.LINKTYPE_NULL),
+        NULL28(PcapWriter.LINKTYPE_NULL, 4),
         /** AF_INET6 30 (macOS), little-endian. */
-        NULL30(PcapWriter.LINKTYPE_NULL),
-        RAW(PcapWriter.LINKTYPE_RAW);
+        NULL30(PcapWriter.LINKTYPE_NULL, 4),
+        RAW(PcapWriter.LINKTYPE_RAW, 0);
 
         public final int linktype;
+        /** Bytes of link header before the IPv6 header. */
+        public final int header;
 
-        Framing(int linktype) {
+        Framing(int linktype, int header) {
             this.linktype = linktype;
+            this.header = header;
         }
     }
 

@@ -52,7 +52,7 @@ public final class Ipv6SynthCaptures {
         l.add(fragmentedTcp());
         l.add(overlappingFragments());
         l.add(atomicFragments());
-        l.add(malformed());
+        for (Framing f : Framing.values()) l.add(malformed(f));
         return l;
     }
 
@@ -276,13 +276,14 @@ public final class Ipv6SynthCaptures {
                         + "progress (which still completes), with destination options before and after the fragment header");
     }
 
-    /** Headers a receiver must drop; each followed by a good datagram. */
-    static Capture malformed() {
-        Writer w = new Writer(Framing.ETHERNET);
+    /** Headers a receiver must drop; each followed by a good datagram; in each framing. */
+    static Capture malformed(Framing f) {
+        Writer w = new Writer(f);
+        int link = f.header;
         int port = 5400;
         byte[] good = datagram(C, S, UDP, udp(C, port, S, 9000, Packets.text(40, 90)));
         // an IPv6 header cut to 30 bytes
-        w.cut(good, 14 + 30);
+        w.cut(good, link + 30);
         w.ip(good);
         // version 4 in an IPv6 frame
         byte[] v = good.clone();
@@ -307,7 +308,7 @@ public final class Ipv6SynthCaptures {
         // a chain of extension headers longer than the capture: the snap length cuts it
         byte[] chain = datagram(C, S, List.of(hopByHop(4), destinationOptions(4), routing(0, 0, S)), UDP,
                 udp(C, port + 3, S, 9000, Packets.text(200, 93)));
-        w.cut(chain, 14 + 40 + 60);
+        w.cut(chain, link + 40 + 60);
         w.ip(good);
         // a TCP segment with a wrong checksum, a UDP datagram with none (0, invalid in IPv6)
         byte[] badTcp = tcp(C, 40100, S, 80, 1, 0, Packets.SYN, 0, new byte[0]);
@@ -317,10 +318,11 @@ public final class Ipv6SynthCaptures {
         noSum[6] = 0;
         noSum[7] = 0;
         w.ip(datagram(C, S, UDP, noSum)).ip(good);
-        return new Capture("malformed", w.w.bytes(), "--udp --warn",
+        return new Capture(f == Framing.ETHERNET ? "malformed" : "malformed-" + f.name().toLowerCase(java.util.Locale.ROOT),
+                w.w.bytes(), "--udp --warn",
                 "IPv6 headers a receiver drops, each followed by a good datagram: a header cut to 30 bytes, version 4, "
                         + "a payload length past the datagram, an extension header past the payload, a hop-by-hop "
                         + "header not first, a payload length of 0, a chain of extension headers cut by the snap length; "
-                        + "a TCP segment with a wrong checksum and a UDP datagram with a zero checksum");
+                        + "a TCP segment with a wrong checksum and a UDP datagram with a zero checksum (" + f + " framing)");
     }
 }
