@@ -9,6 +9,7 @@ of ground truth in the nids_dump vocabulary (native/tools/FORMAT.md):
     UDP A:ap B:bp len=N crc32=X
     URG C:cp S:sp to=server|client byte=HH
 
+(an IPv6 address is written in brackets, RFC 5952 text: [fd00:77::1]:40000),
 computed from the bytes the programs themselves sent (both ends' payloads are
 derived from a seed, so the client knows what the server sends). check_truth.py
 compares these lines with the dumper's output.
@@ -18,6 +19,7 @@ TCP protocol between client and server: the client sends one line
 bytes. MODE says how the connection ends (see serve_one).
 """
 import argparse
+import ipaddress
 import random
 import socket
 import struct
@@ -70,6 +72,18 @@ def recv_all(s):
             break
         out += chunk
     return bytes(out)
+
+
+def family(host):
+    """The socket family of an address given as text: IPv6 if it has a colon."""
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def endpoint(host, port):
+    """host:port as nids_dump prints it: IPv6 in brackets, RFC 5952 text (Python's compressed form)."""
+    if ":" in host:
+        return "[%s]:%d" % (ipaddress.ip_address(host).compressed, port)
+    return "%s:%d" % (host, port)
 
 
 def linger_zero(s):
@@ -128,7 +142,7 @@ def serve_one(conn):
 
 
 def tcp_server(args):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls = socket.socket(family(args.bind), socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((args.bind, args.port))
     ls.listen(256)
@@ -142,8 +156,8 @@ def tcp_server(args):
 def one_connection(server, port, mode, nreq, nresp, seed, hold_seconds=0.0):
     """Runs one connection; returns its ground-truth lines."""
     s = socket.create_connection((server, port))
-    cip, cport = s.getsockname()
-    tuple_ = "%s:%d %s:%d" % (cip, cport, server, port)
+    cip, cport = s.getsockname()[:2]
+    tuple_ = "%s %s" % (endpoint(cip, cport), endpoint(server, port))
     head = b"%s %d %d %d\n" % (mode.encode(), nreq, nresp, seed)
     body = request_body(seed, nreq)
     resp = response_body(seed, nresp)
@@ -238,7 +252,7 @@ def tcp_client(args):
 def scan(args):
     """Connects to each port of a range where nothing listens (SYN, answered by RST)."""
     for port in range(args.first, args.first + args.count):
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s = socket.socket(family(args.server), socket.SOCK_STREAM)
         s.settimeout(1)
         try:
             s.connect((args.server, port))
@@ -268,7 +282,7 @@ def dns_answer(query):
 
 
 def udp_server(args):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family(args.bind), socket.SOCK_DGRAM)
     s.bind((args.bind, args.port))
     while True:
         data, peer = s.recvfrom(65535)
@@ -279,10 +293,10 @@ def udp_server(args):
 
 
 def udp_client(args):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family(args.server), socket.SOCK_DGRAM)
     s.settimeout(2)
     s.connect((args.server, args.port))
-    cip, cport = s.getsockname()
+    cip, cport = s.getsockname()[:2]
     lines = []
     if args.mode == "dns":
         names = ["example.org", "www.jnids.test", "a.very.long.name.in.a.test.zone.jnids.test", "mail.jnids.test",
@@ -297,8 +311,9 @@ def udp_client(args):
         expected = dns_answer(d) if args.mode == "dns" else d[::-1]
         if reply != expected:
             raise SystemExit("unexpected UDP reply")
-        lines.append("UDP %s:%d %s:%d len=%d crc32=%s" % (cip, cport, args.server, args.port, len(d), crc(d)))
-        lines.append("UDP %s:%d %s:%d len=%d crc32=%s" % (args.server, args.port, cip, cport, len(reply), crc(reply)))
+        c, srv = endpoint(cip, cport), endpoint(args.server, args.port)
+        lines.append("UDP %s %s len=%d crc32=%s" % (c, srv, len(d), crc(d)))
+        lines.append("UDP %s %s len=%d crc32=%s" % (srv, c, len(reply), crc(reply)))
         time.sleep(args.gap)
     with open(args.truth, "a") as f:
         for l in lines:
@@ -374,8 +389,8 @@ def main():
     a.add_argument("--truth", required=True)
     a = sub.add_parser("curl-truth")
     a.add_argument("--trace", required=True)
-    a.add_argument("--client", required=True, help="C:cp")
-    a.add_argument("--server", required=True, help="S:sp")
+    a.add_argument("--client", required=True, help="C:cp ([C]:cp for IPv6)")
+    a.add_argument("--server", required=True, help="S:sp ([S]:sp for IPv6)")
     a.add_argument("--body", help="the file curl saved (-o): checked against the trace")
     a.add_argument("--truth", required=True)
     args = p.parse_args()

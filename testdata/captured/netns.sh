@@ -5,6 +5,14 @@
 #   client namespace jnids-cli, interface jn-cli, 10.77.0.1
 #   server namespace jnids-srv, interface jn-srv, 10.77.0.2
 #
+# With IPV6=1 (make-ipv6.sh) IPv6 is on instead, IPv4 addresses off:
+#   client namespace jnids6-cli, interface jn6-cli, fd00:77::1
+#   server namespace jnids6-srv, interface jn6-srv, fd00:77::2
+# (own names, so that IPv4 and IPv6 captures can be made at the same time);
+# addresses without duplicate address detection, router solicitations off, so
+# that the captures hold little besides the traffic made (neighbour discovery
+# remains: ICMPv6, which libnids passes to IP callbacks only).
+#
 # Offloads (checksum, segmentation, receive coalescing) are off on both ends,
 # so every captured packet is one wire-sized frame with correct checksums, as
 # on a real network; make-http-lo.sh captures on lo to get the opposite.
@@ -12,10 +20,12 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-NS_C=jnids-cli
-NS_S=jnids-srv
-C_IP=10.77.0.1
-S_IP=10.77.0.2
+IPV6=${IPV6:-0}
+if [ "$IPV6" = 1 ]; then
+    NS_C=jnids6-cli NS_S=jnids6-srv DEV_C=jn6-cli DEV_S=jn6-srv C_IP=fd00:77::1 S_IP=fd00:77::2 PREFIX=64
+else
+    NS_C=jnids-cli NS_S=jnids-srv DEV_C=jn-cli DEV_S=jn-srv C_IP=10.77.0.1 S_IP=10.77.0.2 PREFIX=24
+fi
 PY=${PYTHON:-/usr/bin/python3}
 APPS=$HERE/apps.py
 CAPTURE_PID=
@@ -31,18 +41,29 @@ ns_up() {
     ns_down
     ip netns add "$NS_C"
     ip netns add "$NS_S"
-    ip link add jn-cli netns "$NS_C" type veth peer name jn-srv netns "$NS_S"
-    ip -n "$NS_C" addr add "$C_IP/24" dev jn-cli
-    ip -n "$NS_S" addr add "$S_IP/24" dev jn-srv
-    ip -n "$NS_C" link set jn-cli mtu "$mtu_c"
-    ip -n "$NS_S" link set jn-srv mtu "$mtu_s"
+    ip link add "$DEV_C" netns "$NS_C" type veth peer name "$DEV_S" netns "$NS_S"
     for ns in "$NS_C" "$NS_S"; do
-        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-        ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+        if [ "$IPV6" = 1 ]; then
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.router_solicitations=0
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.router_solicitations=0
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.addr_gen_mode=1
+        else
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+            ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+        fi
         ip -n "$ns" link set lo up
     done
-    for dev in "$NS_C:jn-cli" "$NS_S:jn-srv"; do
-        ip netns exec "${dev%%:*}" ethtool -K "${dev#*:}" tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+    ip -n "$NS_C" addr add "$C_IP/$PREFIX" dev "$DEV_C" nodad 2>/dev/null || ip -n "$NS_C" addr add "$C_IP/$PREFIX" dev "$DEV_C"
+    ip -n "$NS_S" addr add "$S_IP/$PREFIX" dev "$DEV_S" nodad 2>/dev/null || ip -n "$NS_S" addr add "$S_IP/$PREFIX" dev "$DEV_S"
+    ip -n "$NS_C" link set "$DEV_C" mtu "$mtu_c"
+    ip -n "$NS_S" link set "$DEV_S" mtu "$mtu_s"
+    for dev in "$NS_C:$DEV_C" "$NS_S:$DEV_S"; do
+        # without ethtool the kernel leaves checksums to an offload: the capture would hold wrong ones
+        command -v ethtool >/dev/null || { echo "netns.sh: ethtool is needed (apt-get install ethtool)" >&2; exit 1; }
+        ip netns exec "${dev%%:*}" ethtool -K "${dev#*:}" tx off rx off tso off gso off gro off >/dev/null
         ip -n "${dev%%:*}" link set "${dev#*:}" up
     done
     sleep 1

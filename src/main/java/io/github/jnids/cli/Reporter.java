@@ -157,7 +157,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             out.line(Json.GSON.toJson(o));
         } else {
             String mark = state == Nids.NIDS_CLOSE ? "" : " [" + StreamTally.stateName(state) + "]";
-            out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
+            out.line("[+] " + HostPort.of(a.src(), a.sport()) + " - " + HostPort.of(a.dst(), a.dport())
                     + " (CTS: " + flow.bytesCts() + "B | STC: " + flow.bytesStc() + "B)" + mark);
         }
     }
@@ -179,7 +179,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else {
-            out.line("[udp] " + addr.src() + ":" + addr.sport() + " - " + addr.dst() + ":" + addr.dport()
+            out.line("[udp] " + HostPort.of(addr.src(), addr.sport()) + " - " + HostPort.of(addr.dst(), addr.dport())
                     + " (" + payload.remaining() + "B)");
         }
     }
@@ -230,11 +230,19 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else if (w.kind() == NidsWarning.Kind.SCAN) {
-            out.line("[!] port scan from " + w.src() + ": " + w.probes().size() + " probes"
+            out.line("[!] port scan from " + HostPort.host(w.src()) + ": " + w.probes().size() + " probes"
                     + probeList(w));
         } else {
-            out.line("[!] " + w);
+            out.line("[!] " + warningText(w));
         }
+    }
+
+    /** NidsWarning's text, with IPv6 addresses in brackets where a port follows (HostPort). */
+    private static String warningText(NidsWarning w) {
+        StringBuilder b = new StringBuilder(w.kind().name()).append(": ").append(w.message());
+        if (w.src() != null) b.append(", from ").append(w.sport() != 0 ? HostPort.of(w.src(), w.sport()) : w.src());
+        if (w.dst() != null) b.append(" to ").append(w.dport() != 0 ? HostPort.of(w.dst(), w.dport()) : w.dst());
+        return b.toString();
     }
 
     private static String probeList(NidsWarning w) {
@@ -242,7 +250,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         if (probes.isEmpty()) return "";
         java.util.StringJoiner j = new java.util.StringJoiner(" ", " (", ")");
         for (int i = 0; i < Math.min(16, probes.size()); i++) {
-            j.add(probes.get(i).host() + ":" + probes.get(i).port());
+            j.add(HostPort.of(probes.get(i).host(), probes.get(i).port()));
         }
         if (probes.size() > 16) j.add("...");
         return j.toString();

@@ -41,12 +41,21 @@ class TestdataTest {
     @TempDir
     Path tmp;
 
+    /** An address as the patterns match it, once IPv6 brackets are gone ({@link #unbracketed}). */
+    static final String ADDR = "([0-9a-f.:]+)";
     static final Pattern TCP_END = Pattern.compile(
-            "TCP (CLOSE|RESET|TIMEOUT|EXITING) ([\\d.]+):(\\d+) ([\\d.]+):(\\d+) cts=(\\d+) cts_crc32=([0-9a-f]{8}) "
+            "TCP (CLOSE|RESET|TIMEOUT|EXITING) " + ADDR + ":(\\d+) " + ADDR + ":(\\d+) cts=(\\d+) cts_crc32=([0-9a-f]{8}) "
                     + "stc=(\\d+) stc_crc32=([0-9a-f]{8})");
-    static final Pattern UDP = Pattern.compile("UDP ([\\d.]+):(\\d+) ([\\d.]+):(\\d+) len=(\\d+) .*");
-    static final Pattern SCAN = Pattern.compile("WARN SCAN src=([\\d.]+) probes=(\\d+)(?: (.*))?");
-    static final Pattern WARN = Pattern.compile("WARN (IP|TCP|UDP) code=(\\d+) ([\\d.]+):(\\d+) ([\\d.]+):(\\d+) .*");
+    static final Pattern UDP = Pattern.compile("UDP " + ADDR + ":(\\d+) " + ADDR + ":(\\d+) len=(\\d+) .*");
+    static final Pattern SCAN = Pattern.compile("WARN SCAN src=" + ADDR + " probes=(\\d+)(?: (.*))?");
+    static final Pattern WARN = Pattern.compile("WARN (IP|TCP|UDP) code=(\\d+) " + ADDR + ":(\\d+) " + ADDR + ":(\\d+) .*");
+    private static final Pattern BRACKETED = Pattern.compile("\\[([0-9a-f.:]+)\\]");
+
+    /** A dump line with IPv6 addresses out of their brackets (FORMAT.md), as the command's JSON writes them. */
+    static String unbracketed(String line) {
+        return BRACKETED.matcher(line).replaceAll("$1");
+    }
+
     static final Set<String> NOT_CAPTURES = Set.of("expected", "options", "truth", "md", "sh", "py", "txt~");
 
     static Path testdataRoot() {
@@ -145,7 +154,12 @@ class TestdataTest {
     record End(String src, int sport, String dst, int dport, String state, long cts, long stc) { }
 
     private void check(Path capture, Path expectedFile) throws IOException {
-        List<String> expected = Files.readAllLines(expectedFile);
+        if (expectedFile.getParent().getFileName().toString().equals("ipv6") && !Boolean.getBoolean("jnids.ipv6.require")) {
+            // expected outputs made by the IPv6 oracle (testdata/README.md)
+            assumeTrue(io.github.jnids.testing.Ipv6Oracle.libraryHasIpv6(), "skipped: the bundled libnids does not "
+                    + "read IPv6 yet (no parameter 'ipv6'); -Djnids.ipv6.require=true runs this check anyway");
+        }
+        List<String> expected = Files.readAllLines(expectedFile).stream().map(TestdataTest::unbracketed).toList();
         Path optionsFile = expectedFile.resolveSibling(
                 expectedFile.getFileName().toString().replace(".expected", ".options"));
         List<String> dumpOptions = Files.exists(optionsFile)

@@ -24,7 +24,9 @@ import io.github.jnids.WarningHandler;
 /**
  * The reference dumper native/tools/nids_dump written with jnids' public API:
  * the same options, the same lines (native/tools/FORMAT.md). DifferentialTest
- * requires the two to print the same for every capture.
+ * requires the two to print the same for every capture. An IPv6 address is
+ * written in brackets wherever it appears ({@code [2001:db8::1]:443},
+ * {@code src=[2001:db8::1]}), its text as the API gives it (RFC 5952).
  *
  * <pre>
  *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
@@ -123,7 +125,17 @@ public final class NidsDumpJava {
     }
 
     private static String tuple(Tuple4 t) {
-        return " " + t.src() + ":" + t.sport() + " " + t.dst() + ":" + t.dport();
+        return " " + endpoint(t.src(), t.sport()) + " " + endpoint(t.dst(), t.dport());
+    }
+
+    /** {@code a:port}, an IPv6 address (RFC 5952 text, as the API gives it) in brackets: {@code [2001:db8::1]:443}. */
+    static String endpoint(String address, int port) {
+        return host(address) + ":" + port;
+    }
+
+    /** An address as the dump writes it: IPv6 in brackets, wherever it appears (also without a port). */
+    static String host(String address) {
+        return address.indexOf(':') >= 0 ? "[" + address + "]" : address;
     }
 
     // ---- handlers --------------------------------------------------------
@@ -197,17 +209,18 @@ public final class NidsDumpJava {
     private void onWarning(NidsWarning w) {
         if (!warn) return;
         if (w.kind() == NidsWarning.Kind.SCAN) {
-            StringBuilder b = new StringBuilder("WARN SCAN src=").append(w.src()).append(" probes=").append(w.probes().size());
+            StringBuilder b = new StringBuilder("WARN SCAN src=").append(host(w.src())).append(" probes=")
+                    .append(w.probes().size());
             char sep = ' ';
             for (ScanProbe p : w.probes()) {
-                b.append(sep).append(p.host()).append(':').append(p.port()).append('/').append(p.flags());
+                b.append(sep).append(endpoint(p.host(), p.port())).append('/').append(p.flags());
                 sep = ',';
             }
             out.add(b.toString());
             return;
         }
-        out.add("WARN " + w.kind() + " code=" + w.code() + " " + orZero(w.src()) + ":" + w.sport() + " "
-                + orZero(w.dst()) + ":" + w.dport() + " " + w.message());
+        out.add("WARN " + w.kind() + " code=" + w.code() + " " + endpoint(orZero(w.src()), w.sport()) + " "
+                + endpoint(orZero(w.dst()), w.dport()) + " " + w.message());
     }
 
     private static String orZero(String address) {
