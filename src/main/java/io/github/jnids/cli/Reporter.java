@@ -51,6 +51,10 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         double lastTs;
         long cts;
         long stc;
+        /** With --gaps skip: holes given up (both directions) and bytes missing each way. */
+        int gaps;
+        long missingCts;
+        long missingStc;
         Dumper.Sink ctsSink;
         Dumper.Sink stcSink;
 
@@ -113,15 +117,24 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                 flow.cts += toServer;
                 flow.stc += toClient;
                 if (dumper != null) {
-                    // The new bytes are the last ones of libnids' buffer.
-                    if (toServer > 0) dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
-                    if (toClient > 0) dumper.write(flow.stcSink, client.dataBuffer(), toClient);
+                    // The new bytes are the last ones of libnids' buffer, after any hole given up.
+                    if (toServer > 0) {
+                        GapFill.before(dumper, flow.ctsSink, server.gapBefore());
+                        dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
+                    }
+                    if (toClient > 0) {
+                        GapFill.before(dumper, flow.stcSink, client.gapBefore());
+                        dumper.write(flow.stcSink, client.dataBuffer(), toClient);
+                    }
                 }
                 // No discard(): libnids then drops what was delivered, keeping only new bytes.
             }
             case Nids.NIDS_CLOSE, Nids.NIDS_RESET, Nids.NIDS_TIMED_OUT, Nids.NIDS_EXITING -> {
                 Flow flow = flow(tcp);
                 if (state != Nids.NIDS_EXITING) flow.lastTs = Nids.getPktTs();
+                flow.gaps = tcp.server().gaps() + tcp.client().gaps();
+                flow.missingCts = tcp.server().missingBytes();
+                flow.missingStc = tcp.client().missingBytes();
                 tcp.user(null);
                 if (dumper != null) {
                     dumper.close(flow.ctsSink);
@@ -200,10 +213,18 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             o.addProperty("last_ts", seconds(flow.lastTs));
             if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
             if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
+            if (flow.gaps > 0) {
+                o.addProperty("gaps", flow.gaps);
+                o.addProperty("missing_cts", flow.missingCts);
+                o.addProperty("missing_stc", flow.missingStc);
+            }
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else {
             String mark = state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]";
+            if (flow.gaps > 0) {
+                mark += " [gaps: " + flow.gaps + ", missing " + flow.missingCts + "B/" + flow.missingStc + "B]";
+            }
             out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
                     + " (CTS: " + flow.cts + "B | STC: " + flow.stc + "B)" + mark);
         }

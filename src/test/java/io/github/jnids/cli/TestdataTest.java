@@ -154,7 +154,8 @@ class TestdataTest {
         boolean warn = dumpOptions.contains("--warn");
         Path dumps = Files.createTempDirectory(tmp, "dump");
 
-        List<String> args = new ArrayList<>(List.of("--json", "--dump", dumps.toString()));
+        // nids_dump is libnids' exact behaviour: holes wait
+        List<String> args = new ArrayList<>(List.of("--gaps", "wait", "--json", "--dump", dumps.toString()));
         if (dumpOptions.contains("--no-checksum")) args.add("--no-checksum");
         if (udp) args.add("--udp");
         if (warn) args.add("--scan");
