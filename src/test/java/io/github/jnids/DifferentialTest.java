@@ -110,7 +110,7 @@ class DifferentialTest {
         String n = p.getFileName().toString();
         if (!Files.isRegularFile(p) || n.lastIndexOf('.') <= 0) return false;
         if (n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap")) return true;
-        if (List.of(".expected", ".options", ".truth").stream().anyMatch(n::endsWith)) return false;
+        if (List.of(".expected", ".options", ".truth", ".sent").stream().anyMatch(n::endsWith)) return false;
         return Files.exists(p.resolveSibling(base(p) + ".expected"));
     }
 

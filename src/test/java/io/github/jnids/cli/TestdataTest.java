@@ -47,7 +47,7 @@ class TestdataTest {
     static final Pattern UDP = Pattern.compile("UDP ([\\d.]+):(\\d+) ([\\d.]+):(\\d+) len=(\\d+) .*");
     static final Pattern SCAN = Pattern.compile("WARN SCAN src=([\\d.]+) probes=(\\d+)(?: (.*))?");
     static final Pattern WARN = Pattern.compile("WARN (IP|TCP|UDP) code=(\\d+) ([\\d.]+):(\\d+) ([\\d.]+):(\\d+) .*");
-    static final Set<String> NOT_CAPTURES = Set.of("expected", "options", "truth", "md", "sh", "py", "txt~");
+    static final Set<String> NOT_CAPTURES = Set.of("expected", "options", "truth", "sent", "md", "sh", "py", "txt~");
 
     static Path testdataRoot() {
         String override = System.getProperty("jnids.testdata");

@@ -40,7 +40,7 @@ public final class DumpCases {
     /** testdata/'s cases (never empty: the repository has them). */
     public static List<Case> testdata() {
         List<Case> cases = new ArrayList<>();
-        for (String d : List.of("captured", "synth", "hostile")) {
+        for (String d : List.of("captured", "synth", "hostile", "lossy")) {
             for (Path capture : capturesIn(BASE.resolve("testdata").resolve(d))) {
                 if (d.equals("hostile") && !Files.exists(capture.resolveSibling(base(capture) + ".expected"))) {
                     cases.add(new Case(capture, List.of()));
@@ -76,7 +76,7 @@ public final class DumpCases {
         String n = p.getFileName().toString();
         if (!Files.isRegularFile(p) || n.lastIndexOf('.') <= 0) return false;
         if (n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap")) return true;
-        if (List.of(".expected", ".options", ".truth").stream().anyMatch(n::endsWith)) return false;
+        if (List.of(".expected", ".options", ".truth", ".sent").stream().anyMatch(n::endsWith)) return false;
         return Files.exists(p.resolveSibling(base(p) + ".expected"));
     }
 
