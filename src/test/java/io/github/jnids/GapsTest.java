@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jnids.global.nids;
 import io.github.jnids.testing.LossyTransfer;
 import io.github.jnids.testing.PcapWriter;
 
@@ -364,5 +365,40 @@ class GapsTest {
             }
             assertWaitStopsAtFirstHole(t, w, true);
         }
+    }
+
+    @Test
+    void theRawBindingsShowTheGapFields() throws Exception {
+        LossyTransfer t = transfer(40011);
+        t.send(true, data(100, 1)).lose(true, data(300, 2)).send(true, data(100, 3)).ack(true).close();
+        Path f = pcap("raw", t);
+        List<Long> gapBefore = new ArrayList<>();
+        long[] end = new long[2];
+        try (NidsSession s = new NidsSession()) {
+            s.param("filename", f.toString());
+            s.param("tcp_gaps", "skip");
+            assertEquals(nids.NIDS_TCP_GAPS_SKIP, s.rawParams().tcp_gaps());
+            assertEquals(nids.NIDS_TCP_GAP_QUEUE_LIMIT, s.rawParams().tcp_gap_queue_limit());
+            nids.jnids_tcp_callback raw = new nids.jnids_tcp_callback() {
+                @Override
+                public void call(nids.tcp_stream a, org.bytedeco.javacpp.PointerPointer param) {
+                    nids.half_stream server = a.server();
+                    if (a.nids_state() == Nids.NIDS_JUST_EST) {
+                        server.collect((byte) (server.collect() + 1));
+                    } else if (a.nids_state() == Nids.NIDS_DATA) {
+                        gapBefore.add(server.gap_before());
+                    } else {
+                        end[0] = server.gaps();
+                        end[1] = server.missing();
+                    }
+                }
+            };
+            s.init();
+            nids.jnids_raw_register_tcp(s.rawSession(), raw);
+            s.run();
+            raw.close();
+        }
+        assertEquals(List.of(0L, 300L), gapBefore);
+        assertArrayEquals(new long[] {1, 300}, end);
     }
 }
