@@ -14,7 +14,9 @@
 #          --copies K (case s: reads of the capture per measurement, default 4)
 # Environment: BENCH_JAVA_OPTS (JVM options, default none), CC (default cc),
 #   BENCH_CP_PREFIX (class path entries put before the jar: to measure a
-#   patched facade class without rebuilding the jar).
+#   patched facade class without rebuilding the jar), BENCH_GAPS=skip (both
+#   sides with tcp_gaps skip; the generated capture has loss, so the counts
+#   and checksums differ from a default run's, but C and Java must agree).
 #
 # For each case, one JVM makes a warm-up pass over the capture, then runs the
 # C baseline (native/bench/bench_c.c, its own process) and one in-process Java
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
         --size) size=$2; shift ;;
         --n-tcp-streams) streams=$2; shift ;;
         --copies) copies=$2; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) capture=$1 ;;
     esac
@@ -176,7 +178,7 @@ report=$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).md
     fi
     echo "Machine: $cpu, $(nproc) cores, $mem RAM, $(uname -sr); $jv; $ccv."
     [ -n "${BENCH_CP_PREFIX:-}" ] && echo "Class path prefix (patched classes): $BENCH_CP_PREFIX."
-    echo "JVM options: ${BENCH_JAVA_OPTS:-(defaults)}. n_tcp_streams=$streams in both; other libnids parameters at their defaults."
+    echo "JVM options: ${BENCH_JAVA_OPTS:-(defaults)}. n_tcp_streams=$streams in both; tcp_gaps=${BENCH_GAPS:-wait}; other libnids parameters at their defaults."
     echo "Command: \`bench/run.sh${ARGS:+ $ARGS}\`"
 } | tee "$report"
 exit $status

@@ -383,6 +383,9 @@ static void fill_half(int64_t *box, const struct half_stream *h)
     box[JNIDS_HALF_URGDATA] = h->urgdata;
     box[JNIDS_HALF_DATA] = (int64_t)(intptr_t)h->data;
     box[JNIDS_HALF_BUFSIZE] = h->bufsize;
+    box[JNIDS_HALF_GAP_BEFORE] = h->gap_before;
+    box[JNIDS_HALF_GAPS] = h->gaps;
+    box[JNIDS_HALF_MISSING] = h->missing;
 }
 
 /* libnids' collect counters are chars. Java keeps its handlers' counts itself

@@ -80,24 +80,6 @@ typedef int (*jnids_ip_upcall)(int session, int kind, int len);
 typedef int (*jnids_warning_upcall)(int session, int type, int errnum);
 typedef int (*jnids_filter_upcall)(int session, int len);
 
-/* Box of a TCP callback: 64-bit slots, indices below. */
-enum {
-    JNIDS_TCP_STATE = 0,   /* nids_state */
-    JNIDS_TCP_SADDR,       /* client address, network byte order as an int */
-    JNIDS_TCP_DADDR,
-    JNIDS_TCP_SPORT,
-    JNIDS_TCP_DPORT,
-    JNIDS_TCP_PARAM,       /* the listener's void* param; Java may rewrite it */
-    JNIDS_TCP_DISCARD,     /* Java writes n >= 0 to call nids_discard(n) */
-    JNIDS_TCP_STREAM,      /* address of the struct tcp_stream */
-    JNIDS_TCP_CLIENT,      /* first slot of the client half (JNIDS_HALF_*) */
-    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + 10,
-    JNIDS_TCP_IPV6 = JNIDS_TCP_SERVER + 10, /* 1: an IPv6 stream, addresses in the next slots (SADDR, DADDR 0) */
-    JNIDS_TCP_SADDR6,      /* client IPv6 address: bytes 0-7 as a big-endian int64, then bytes 8-15 */
-    JNIDS_TCP_DADDR6 = JNIDS_TCP_SADDR6 + 2,
-    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_DADDR6 + 2
-};
-
 /* Offsets of a half stream's fields from JNIDS_TCP_CLIENT or JNIDS_TCP_SERVER. */
 enum {
     JNIDS_HALF_STATE = 0,
@@ -109,7 +91,29 @@ enum {
     JNIDS_HALF_COUNT_NEW_URG,
     JNIDS_HALF_URGDATA,
     JNIDS_HALF_DATA,        /* address of the buffered bytes */
-    JNIDS_HALF_BUFSIZE
+    JNIDS_HALF_BUFSIZE,
+    JNIDS_HALF_GAP_BEFORE,  /* tcp_gaps skip: sequence numbers given up right before the new bytes */
+    JNIDS_HALF_GAPS,        /* holes given up so far */
+    JNIDS_HALF_MISSING,     /* their sequence numbers in all */
+    JNIDS_HALF_SLOTS
+};
+
+/* Box of a TCP callback: 64-bit slots, indices below. */
+enum {
+    JNIDS_TCP_STATE = 0,   /* nids_state */
+    JNIDS_TCP_SADDR,       /* client address, network byte order as an int */
+    JNIDS_TCP_DADDR,
+    JNIDS_TCP_SPORT,
+    JNIDS_TCP_DPORT,
+    JNIDS_TCP_PARAM,       /* the listener's void* param; Java may rewrite it */
+    JNIDS_TCP_DISCARD,     /* Java writes n >= 0 to call nids_discard(n) */
+    JNIDS_TCP_STREAM,      /* address of the struct tcp_stream */
+    JNIDS_TCP_CLIENT,      /* first slot of the client half (JNIDS_HALF_*) */
+    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + JNIDS_HALF_SLOTS,
+    JNIDS_TCP_IPV6 = JNIDS_TCP_SERVER + JNIDS_HALF_SLOTS, /* 1: an IPv6 stream, addresses in the next slots (SADDR, DADDR 0) */
+    JNIDS_TCP_SADDR6,      /* client IPv6 address: bytes 0-7 as a big-endian int64, then bytes 8-15 */
+    JNIDS_TCP_DADDR6 = JNIDS_TCP_SADDR6 + 2,
+    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_DADDR6 + 2
 };
 
 /* Box of a UDP, IP, IP fragment, warning or filter callback. The packet's

@@ -192,6 +192,9 @@ int main(int argc, char **argv)
     static char read_buffer[JNIDS_READ_BUFFER_BYTES];
     nids_params.n_tcp_streams = argc > 3 ? atoi(argv[3]) : 16384;
     nids_params.syslog = (void (*)())count_warning;
+    /* BENCH_GAPS=skip: tcp_gaps skip (libnids patch 0050), as the Java side */
+    const char *gaps = getenv("BENCH_GAPS");
+    nids_params.tcp_gaps = gaps && strcmp(gaps, "skip") == 0 ? NIDS_TCP_GAPS_SKIP : NIDS_TCP_GAPS_WAIT;
     /* BENCH_REPEAT=N (for the microbenchmarks): N passes; wall_ms is their median. */
     const char *rep = getenv("BENCH_REPEAT");
     int repeat = rep && atoi(rep) > 0 ? atoi(rep) : 1;

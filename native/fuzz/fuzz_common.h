@@ -48,6 +48,10 @@ static void fz_read(const void *p, long n)
 
 static void fz_read_half(struct half_stream *h)
 {
+    /* the gap counters of patch 0050, in either mode */
+    if (h->gap_before < 0 || h->gap_before > h->missing || (h->gaps > 0) != (h->missing > 0) ||
+        (nids_params.tcp_gaps != NIDS_TCP_GAPS_SKIP && h->missing))
+        abort();
     if (h->count_new)
         fz_read(h->data, h->count - h->offset);
     if (h->count_new_urg)
@@ -173,6 +177,10 @@ static void fz_configure(unsigned flags, pcap_t *p)
     nids_params.dev_addon = flags & FZ_NO_DEV_ADDON ? 0 : -1;
     nids_params.one_loop_less = (flags & FZ_NO_DEV_ADDON) != 0;
     nids_params.multiproc = 0;
+    /* every bit is taken: tcp_gaps skip for flag bytes of odd parity (each
+       flag runs in both modes), with a 2 KB bound when FZ_SMALL */
+    nids_params.tcp_gaps = __builtin_parity(flags) ? NIDS_TCP_GAPS_SKIP : NIDS_TCP_GAPS_WAIT;
+    nids_params.tcp_gap_queue_limit = flags & FZ_SMALL ? 2048 : NIDS_TCP_GAP_QUEUE_LIMIT;
     nids_register_chksum_ctl(&fz_all_nets, flags & FZ_NO_CHKSUM ? 1 : 0);
 }
 

@@ -39,6 +39,8 @@ static int stop_now(void)
 
 static void touch_half(int64_t *h)
 {
+    if (!FS_GAPS_CONSISTENT(h, FS_GAPS_SKIP(flags)))
+        abort();
     touch(h[JNIDS_HALF_DATA], h[JNIDS_HALF_COUNT] - h[JNIDS_HALF_OFFSET]);
     sink += h[JNIDS_HALF_URGDATA];
 }
@@ -164,6 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     prm->n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
     prm->n_hosts = flags & FS_SMALL ? 2 : 256;
     prm->tcp_workarounds = (flags & FS_SMALL) != 0;
+    prm->tcp_gaps = FS_GAPS_SKIP(flags);
+    prm->tcp_gap_queue_limit = FS_GAP_LIMIT(flags);
     jnids_set_zero_copy(S, !(flags & FS_NO_ZERO_COPY));
     jnids_set_coroutine(S, !(flags & FS_UPCALLS));
     for (int kind = 0; kind < 4; kind++)

@@ -17,4 +17,16 @@ enum {
     FS_ONE = 1 << 7           /* one packet per call (jnids_next) */
 };
 
+/* Every bit is taken: tcp_gaps skip is on for flag bytes of odd parity, so
+ * that each flag above runs in both gap modes; with FS_SMALL too, a 2 KB
+ * tcp_gap_queue_limit gives holes up early. */
+#define FS_GAPS_SKIP(flags) (__builtin_parity(flags) ? NIDS_TCP_GAPS_SKIP : NIDS_TCP_GAPS_WAIT)
+#define FS_GAP_LIMIT(flags) ((flags) & FS_SMALL ? 2048 : NIDS_TCP_GAP_QUEUE_LIMIT)
+
+/* What the gap fields of a half's box slots must satisfy in either mode. */
+#define FS_GAPS_CONSISTENT(h, skip) \
+    ((h)[JNIDS_HALF_GAP_BEFORE] >= 0 && (h)[JNIDS_HALF_GAP_BEFORE] <= (h)[JNIDS_HALF_MISSING] && \
+     ((h)[JNIDS_HALF_GAPS] > 0) == ((h)[JNIDS_HALF_MISSING] > 0) && \
+     ((skip) || (h)[JNIDS_HALF_MISSING] == 0))
+
 #endif

@@ -111,6 +111,10 @@ static void read_half(struct ctx *c, int64_t *h, int which)
     c->d.hash += hash_bytes(h[JNIDS_HALF_DATA], h[JNIDS_HALF_COUNT] - h[JNIDS_HALF_OFFSET]);
     c->d.hash += (uint64_t)h[JNIDS_HALF_URGDATA] * 31 + (uint64_t)h[JNIDS_HALF_COUNT] * 7;
     c->d.tcp_new[which] += (uint64_t)h[JNIDS_HALF_COUNT_NEW];
+    /* the gap counters take part in the digest two sessions must agree on */
+    if (!FS_GAPS_CONSISTENT(h, FS_GAPS_SKIP(c->flags)))
+        abort();
+    c->d.hash += (uint64_t)h[JNIDS_HALF_GAP_BEFORE] * 131 + (uint64_t)h[JNIDS_HALF_MISSING] * 17;
 }
 
 static int tcp_event(struct ctx *c, int state)
@@ -249,6 +253,8 @@ static int open_session(struct ctx *c, int id, unsigned flags, const char *path)
     prm->n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
     prm->n_hosts = flags & FS_SMALL ? 2 : 256;
     prm->tcp_workarounds = (flags & FS_SMALL) != 0;
+    prm->tcp_gaps = FS_GAPS_SKIP(flags);
+    prm->tcp_gap_queue_limit = FS_GAP_LIMIT(flags);
     jnids_set_zero_copy(c->s, !(flags & FS_NO_ZERO_COPY));
     jnids_set_coroutine(c->s, !(flags & FS_UPCALLS));
     for (int kind = 0; kind < 4; kind++)

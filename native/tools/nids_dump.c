@@ -27,7 +27,7 @@
 #include <nids.h>
 #include <libnids/scan.h>
 
-static __thread int opt_no_checksum, opt_no_ipv6, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex;
+static __thread int opt_no_checksum, opt_no_ipv6, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex, opt_gaps;
 static __thread long long packets;
 static __thread FILE *out;
 
@@ -296,6 +296,8 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
                 line_printf(&l, "TCP DATA");
                 line_stream(&l, a_tcp);
                 line_printf(&l, " to=%s len=%d", to[i], h->count_new);
+                if (h->gap_before > 0)
+                    line_printf(&l, " gap=%lld", h->gap_before);
                 line_bytes(&l, "crc32", "data", p, h->count_new);
                 line_emit(&l);
                 if (st) {
@@ -321,6 +323,9 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
         line_stream(&l, a_tcp);
         line_printf(&l, " cts=%d cts_crc32=%08x stc=%d stc_crc32=%08x", a_tcp->server.count,
                     st ? st->cts_crc : 0, a_tcp->client.count, st ? st->stc_crc : 0);
+        if (a_tcp->server.gaps || a_tcp->client.gaps)
+            line_printf(&l, " gaps=%d/%d missing=%lld/%lld", a_tcp->server.gaps, a_tcp->client.gaps,
+                        a_tcp->server.missing, a_tcp->client.missing);
         line_emit(&l);
         free(st);
         *param = NULL;
@@ -443,7 +448,7 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
 
 static void usage(void)
 {
-    fputs("usage: nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE\n", stderr);
+    fputs("usage: nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] CAPTURE\n", stderr);
     exit(2);
 }
 
@@ -464,6 +469,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
         else if (!strcmp(a, "--frag")) opt_frag = 1;
         else if (!strcmp(a, "--warn")) opt_warn = 1;
         else if (!strcmp(a, "--hex")) opt_hex = 1;
+        else if (!strcmp(a, "--gaps")) opt_gaps = 1;
         else if (!strcmp(a, "--")) { if (i + 2 != argc) usage(); file = argv[++i]; }
         else if (a[0] == '-' && a[1]) usage();
         else if (file) usage();
@@ -490,6 +496,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
     if (opt_no_ipv6)
         nids_params.ipv6 = 0;
     nids_params.pcap_desc = p;
+    nids_params.tcp_gaps = opt_gaps ? NIDS_TCP_GAPS_SKIP : NIDS_TCP_GAPS_WAIT;
     nids_params.syslog = (void (*)())warning_hook;
     nids_params.no_mem = no_mem_hook;
     if (!opt_warn)

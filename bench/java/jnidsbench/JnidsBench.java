@@ -295,6 +295,7 @@ public final class JnidsBench {
             System.exit(new Scaling(capture, cBin, copies, streams).run(runs, warmup) ? 0 : 1);
         }
         Nids.param("n_tcp_streams", streams);
+        Nids.param("tcp_gaps", gapsMode());
         register(which);
 
         boolean ok = true;
@@ -366,5 +367,10 @@ public final class JnidsBench {
                 callbacks == 0 ? "no callback" : String.format(Locale.ROOT, "%.1f", alloc / callbacks), ok ? "same" : "**MISMATCH**");
         System.out.flush();
         System.exit(ok ? 0 : 1);
+    }
+
+    /** BENCH_GAPS=skip: tcp_gaps skip in every session (bench_c reads the same variable). */
+    static String gapsMode() {
+        return "skip".equals(System.getenv("BENCH_GAPS")) ? "skip" : "wait";
     }
 }

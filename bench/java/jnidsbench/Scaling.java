@@ -83,6 +83,7 @@ final class Scaling {
         Counters c = new Counters();
         try (NidsSession s = new NidsSession()) {
             s.param("n_tcp_streams", streams);
+            s.param("tcp_gaps", JnidsBench.gapsMode());
             s.param("filename", capture);
             s.registerWarning(w -> c.warnings++);
             s.registerTcp(c::tcp);

@@ -20,7 +20,7 @@ OUT=$TOP/examples/expected
 
 is_capture() {
     case $1 in
-        */README*|*.expected|*.options|*.truth|*.py|*.sh|*.md|*.json|*.gitignore|*.keep) return 1 ;;
+        */README*|*.expected|*.options|*.truth|*.sent|*.py|*.sh|*.md|*.json|*.gitignore|*.keep) return 1 ;;
         *) return 0 ;;
     esac
 }

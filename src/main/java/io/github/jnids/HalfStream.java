@@ -99,13 +99,21 @@ public final class HalfStream {
         return delta + (next - current);
     }
 
-    /** Bytes of this direction seen so far (the stream offset of the end of {@link #data()}). */
+    /**
+     * Bytes of this direction delivered so far. Without gaps this is the
+     * stream offset of the end of {@link #data()}; with {@code tcp_gaps}
+     * {@code "skip"} the bytes given up are not counted, and that offset is
+     * {@code count() + missingBytes()}.
+     */
     public int count() {
         stream.check();
         return slot(JNIDS_HALF_COUNT);
     }
 
-    /** Bytes discarded so far: {@link #data()} starts at this stream offset. */
+    /**
+     * Delivered bytes discarded so far: {@link #data()} starts after this many
+     * of them (at this stream offset when nothing was given up).
+     */
     public int offset() {
         stream.check();
         return slot(JNIDS_HALF_OFFSET);
@@ -121,6 +129,46 @@ public final class HalfStream {
     public int countNewUrg() {
         stream.check();
         return slot(JNIDS_HALF_COUNT_NEW_URG);
+    }
+
+    /**
+     * With {@code tcp_gaps} {@code "skip"}: how many bytes (sequence numbers)
+     * were given up right before this callback's new bytes (the last
+     * {@link #countNew()} bytes of {@link #data()}, or the urgent byte), because
+     * they were never captured; 0 when the new bytes follow the previous ones.
+     * Bytes kept with {@code discard(0)} stay in {@link #data()} before the
+     * gap. Always 0 with {@code "wait"}, libnids' behaviour.
+     *
+     * <pre>{@code
+     * Nids.param("tcp_gaps", "skip");
+     * Nids.registerTcp(tcp -> {
+     *     HalfStream h = tcp.server();
+     *     if (tcp.nidsState() == Nids.NIDS_JUST_EST) h.collect(true);
+     *     else if (tcp.nidsState() == Nids.NIDS_DATA && h.gapBefore() > 0)
+     *         System.out.println(h.gapBefore() + " bytes missing before the next " + h.countNew());
+     * });
+     * }</pre>
+     */
+    public long gapBefore() {
+        stream.check();
+        return box.get(base + JNIDS_HALF_GAP_BEFORE);
+    }
+
+    /** With {@code tcp_gaps} {@code "skip"}: the holes given up in this direction so far. */
+    public int gaps() {
+        stream.check();
+        return slot(JNIDS_HALF_GAPS);
+    }
+
+    /**
+     * With {@code tcp_gaps} {@code "skip"}: the bytes (sequence numbers) given
+     * up in this direction so far, in all its {@link #gaps()}; the stream offset
+     * of the end of {@link #data()} is {@code count() + missingBytes()}. A lost
+     * urgent byte counts as missing too.
+     */
+    public long missingBytes() {
+        stream.check();
+        return box.get(base + JNIDS_HALF_MISSING);
     }
 
     /** The last urgent byte. */
@@ -175,6 +223,7 @@ public final class HalfStream {
     public String toString() {
         if (!stream.isValid()) return "HalfStream[invalid: used after its callback]";
         return "HalfStream[state=" + state() + ", collect=" + collect() + ", count=" + count()
-                + ", offset=" + offset() + ", countNew=" + countNew() + "]";
+                + ", offset=" + offset() + ", countNew=" + countNew()
+                + (gaps() > 0 ? ", gaps=" + gaps() + ", missing=" + missingBytes() : "") + "]";
     }
 }

@@ -110,12 +110,19 @@ public final class Nids {
      * show checksum offloading are kept; see {@link ChecksumReport}), {@code "on"}
      * (verify all, but detect and report offloading), {@code "off"} (verify
      * nothing); {@link #checksumReport()} tells what was found.
+     * {@code tcp_gaps}: {@code "wait"} (the default, libnids' behaviour: a
+     * direction stops at a segment that was never captured) or {@code "skip"}
+     * (a hole that can no longer fill is given up and what follows is
+     * delivered; see {@link HalfStream#gapBefore()}); {@code tcp_gap_queue_limit}
+     * (Integer, default 262144): with {@code "skip"}, the bytes held behind a
+     * hole before it is given up.
      *
      * <pre>{@code
      * Nids.param("filename", "capture.pcap");
      * Nids.param("checksums", "auto");          // keep packets with offloaded checksums
      * Nids.param("scan_num_hosts", 0);          // no port-scan detection
      * Nids.param("pcap_filter", "tcp port 80");
+     * Nids.param("tcp_gaps", "skip");           // deliver what follows a lost segment
      * }</pre>
      *
      * @throws IllegalArgumentException for an unknown name or a value of the wrong type or range

@@ -17,7 +17,7 @@ import io.github.jnids.global.nids;
  * with the session).
  */
 final class Params {
-    enum Type { INT, FLAG, STRING, FILTER }
+    enum Type { INT, FLAG, STRING, FILTER, GAPS }
 
     /** Every parameter; {@code fixedWhileOpen} ones are read by libnids when a session starts. */
     enum Param {
@@ -31,6 +31,8 @@ final class Params {
         IP_FILTER(Type.FILTER, false),
         // the bundled libnids' own: IPv6 decoded (1, the default) or ignored as by libnids 1.26 (0)
         IPV6(Type.FLAG, true),
+        // libnids patch 0050: "wait" (libnids' behaviour) or "skip" holes that cannot fill
+        TCP_GAPS(Type.GAPS, true), TCP_GAP_QUEUE_LIMIT(Type.INT, false),
         // jnids' own: checksum-offload detection (OffloadDetector), not a libnids field
         CHECKSUMS(Type.STRING, true);
 
@@ -102,6 +104,8 @@ final class Params {
             case MULTIPROC -> prm.multiproc();
             case QUEUE_LIMIT -> prm.queue_limit();
             case IPV6 -> prm.ipv6();
+            case TCP_GAPS -> prm.tcp_gaps() == nids.NIDS_TCP_GAPS_SKIP ? "skip" : "wait";
+            case TCP_GAP_QUEUE_LIMIT -> prm.tcp_gap_queue_limit();
         };
     }
 
@@ -117,6 +121,7 @@ final class Params {
                 nids.jnids_listen(session, 4, value == null ? 0 : 1);
             }
             case INT, FLAG -> setInt(p, asInt(p, value));
+            case GAPS -> prm.tcp_gaps(gapsMode(p, value));
         }
     }
 
@@ -146,6 +151,7 @@ final class Params {
                 prm.multiproc(0);
             }
             case QUEUE_LIMIT -> prm.queue_limit(nonNegative(p, v));
+            case TCP_GAP_QUEUE_LIMIT -> prm.tcp_gap_queue_limit(nonNegative(p, v));
             default -> throw new IllegalStateException(p.name());
         }
     }
@@ -166,6 +172,16 @@ final class Params {
             if (utf8 != null) utf8.close();
         }
         if (value == null) strings.remove(p); else strings.put(p, value);
+    }
+
+    /** tcp_gaps' value: "wait" or "skip" (the names of NIDS_TCP_GAPS_WAIT and _SKIP). */
+    private static int gapsMode(Param p, Object value) {
+        if ("wait".equals(value)) return nids.NIDS_TCP_GAPS_WAIT;
+        if ("skip".equals(value)) return nids.NIDS_TCP_GAPS_SKIP;
+        if (value instanceof String s) {
+            throw new IllegalArgumentException("parameter '" + p.pynidsName() + "' is \"wait\" or \"skip\", not \"" + s + "\"");
+        }
+        throw wrongType(p, value, "\"wait\" or \"skip\"");
     }
 
     private static String asString(Param p, Object value) {

@@ -75,6 +75,7 @@ public final class StreamTallies<T extends StreamTally> {
         T t = of(tcp, ts);
         tcp.user(null);
         t.end(state, ts);
+        t.gapsOf(tcp);
         if (state == Nids.NIDS_EXITING) open.add(t);
         return t;
     }

@@ -35,6 +35,9 @@ public class StreamTally {
     private long bytesCts;
     private long bytesStc;
     private int state = -1;
+    private int gaps;
+    private long missingCts;
+    private long missingStc;
 
     /**
      * @param addr  the stream's addresses (src is the client)
@@ -63,6 +66,28 @@ public class StreamTally {
     public void end(int state, double ts) {
         if (state != Nids.NIDS_EXITING) lastTs = ts;
         this.state = state;
+    }
+
+    /** Takes the holes given up in both directions so far (tcp_gaps skip; none with wait). */
+    void gapsOf(TcpStream tcp) {
+        gaps = tcp.server().gaps() + tcp.client().gaps();
+        missingCts = tcp.server().missingBytes();
+        missingStc = tcp.client().missingBytes();
+    }
+
+    /** Holes given up in both directions, as of the stream's end (tcp_gaps skip; 0 with wait). */
+    public int gaps() {
+        return gaps;
+    }
+
+    /** Bytes the client sent that were not captured and were skipped (tcp_gaps skip). */
+    public long missingCts() {
+        return missingCts;
+    }
+
+    /** Bytes the server sent that were not captured and were skipped (tcp_gaps skip). */
+    public long missingStc() {
+        return missingStc;
     }
 
     public Tuple4 addr() {

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.jnids.global.nids;
 import io.github.jnids.testing.PcapWriter;
 import io.github.jnids.testing.TcpConversation;
 
@@ -19,7 +20,7 @@ import io.github.jnids.testing.TcpConversation;
 class ParamsTest extends NidsTestBase {
     private static final long T0 = 1_700_000_000_000_000L;
     private static final List<String> FIXED = List.of("device", "filename", "pcap_filter", "n_tcp_streams",
-            "n_hosts", "dev_addon", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc", "checksums");
+            "n_hosts", "dev_addon", "scan_num_hosts", "promisc", "pcap_timeout", "multiproc", "tcp_gaps", "checksums");
 
     @Test
     void libnidsDefaults() {
@@ -44,6 +45,22 @@ class ParamsTest extends NidsTestBase {
         assertEquals(20000, d.get("queue_limit"));
         assertEquals(0, d.get("tcp_workarounds"));
         assertEquals(3600, d.get("tcp_flow_timeout"));
+        assertEquals("wait", d.get("tcp_gaps"), "libnids' behaviour by default");
+        assertEquals(nids.NIDS_TCP_GAP_QUEUE_LIMIT, d.get("tcp_gap_queue_limit"));
+        assertEquals(262144, d.get("tcp_gap_queue_limit"));
+    }
+
+    @Test
+    void tcpGapsTakesWaitOrSkip() {
+        assertEquals("wait", Nids.param("tcp_gaps", "skip"));
+        assertEquals(nids.NIDS_TCP_GAPS_SKIP, Nids.rawParams().tcp_gaps());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Nids.param("tcp_gaps", "drop"));
+        assertTrue(e.getMessage().contains("tcp_gaps") && e.getMessage().contains("\"skip\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Nids.param("tcp_gaps", 1));
+        assertTrue(e.getMessage().contains("\"wait\" or \"skip\""), e.getMessage());
+        assertEquals("skip", Nids.param("tcp_gaps"), "a refused value changes nothing");
+        e = assertThrows(IllegalArgumentException.class, () -> Nids.param("tcp_gap_queue_limit", -1));
+        assertTrue(e.getMessage().contains(">= 0"), e.getMessage());
     }
 
     @Test
@@ -55,7 +72,7 @@ class ParamsTest extends NidsTestBase {
                 {"syslog_level", 3}, {"scan_num_hosts", 0}, {"scan_num_ports", 4}, {"scan_delay", 100},
                 {"promisc", 0}, {"one_loop_less", 1}, {"pcap_timeout", 50}, {"tcp_workarounds", 1},
                 {"tcp_flow_timeout", 60}, {"multiproc", 0}, {"queue_limit", 10}, {"ip_filter", filter},
-                {"checksums", "auto"}};
+                {"tcp_gaps", "skip"}, {"tcp_gap_queue_limit", 4096}, {"checksums", "auto"}};
         assertEquals(PARAM_NAMES.length, cases.length);
         for (Object[] c : cases) {
             String name = (String) c[0];

@@ -153,6 +153,16 @@ public final class Main implements Callable<Integer> {
                     + "stream, reported [timeout]. Raise it for captures of busy links.")
     Integer tcpStreams;
 
+    @Option(names = "--gaps", order = 9, paramLabel = "skip|wait",
+            description = "What a segment that was sent but not captured does to its direction. skip "
+                    + "(the default) gives the hole up once it can no longer fill (the receiver "
+                    + "acknowledged beyond it, more than 256 KB wait behind it, or the stream ends) and "
+                    + "goes on with the bytes after it; such a stream is marked [gaps: N, missing "
+                    + "CTS/STC B] (--json: gaps, missing_cts, missing_stc) and --dump writes each hole "
+                    + "as zero bytes, so that every byte is at its stream offset. wait is libnids' "
+                    + "behaviour: a direction ends at its first hole.")
+    String gaps = "skip";
+
     @Option(names = "--no-progress", order = 10, description = "Never show the progress line (shown on standard "
             + "error, when it is a terminal, while reading files: bytes read, rate, streams).")
     boolean noProgress;
@@ -218,6 +228,9 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--no-checksum contradicts --checksum " + checksum);
         }
         if (noChecksum) checksum = "off";
+        if (!List.of("skip", "wait").contains(gaps)) {
+            throw new ParameterException(spec.commandLine(), "--gaps takes skip or wait, not '" + gaps + "'");
+        }
         if (iface != null && iface.isBlank()) {
             throw new ParameterException(spec.commandLine(), "-i needs an interface name");
         }
@@ -433,6 +446,7 @@ public final class Main implements Callable<Integer> {
         Nids.param("scan_num_hosts", scan ? SCAN_NUM_HOSTS : 0);
         if (tcpStreams != null) Nids.param("n_tcp_streams", tcpStreams);
         Nids.param("checksums", checksum);
+        Nids.param("tcp_gaps", gaps);
     }
 
     /**

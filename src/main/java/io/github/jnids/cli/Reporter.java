@@ -98,9 +98,15 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                     HalfStream client = tcp.client();
                     int toServer = server.countNew();
                     int toClient = client.countNew();
-                    // The new bytes are the last ones of libnids' buffer.
-                    if (toServer > 0) dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
-                    if (toClient > 0) dumper.write(flow.stcSink, client.dataBuffer(), toClient);
+                    // The new bytes are the last ones of libnids' buffer, after any hole given up.
+                    if (toServer > 0) {
+                        GapFill.before(dumper, flow.ctsSink, server.gapBefore());
+                        dumper.write(flow.ctsSink, server.dataBuffer(), toServer);
+                    }
+                    if (toClient > 0) {
+                        GapFill.before(dumper, flow.stcSink, client.gapBefore());
+                        dumper.write(flow.stcSink, client.dataBuffer(), toClient);
+                    }
                 }
                 // No discard(): libnids then drops what was delivered, keeping only new bytes.
             }
@@ -153,10 +159,18 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             o.addProperty("last_ts", seconds(flow.lastTs()));
             if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
             if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
+            if (flow.gaps() > 0) {
+                o.addProperty("gaps", flow.gaps());
+                o.addProperty("missing_cts", flow.missingCts());
+                o.addProperty("missing_stc", flow.missingStc());
+            }
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else {
             String mark = state == Nids.NIDS_CLOSE ? "" : " [" + StreamTally.stateName(state) + "]";
+            if (flow.gaps() > 0) {
+                mark += " [gaps: " + flow.gaps() + ", missing " + flow.missingCts() + "B/" + flow.missingStc() + "B]";
+            }
             out.line("[+] " + HostPort.of(a.src(), a.sport()) + " - " + HostPort.of(a.dst(), a.dport())
                     + " (CTS: " + flow.bytesCts() + "B | STC: " + flow.bytesStc() + "B)" + mark);
         }

@@ -396,7 +396,7 @@ class ExamplesTest {
     /** The captures in testdata/: every file but the sidecars (the same rule as expected.sh). */
     private static List<String> testdataCaptures() throws IOException {
         Pattern sidecar = Pattern.compile(
-                "(.*/)?README.*|.*\\.(expected|options|truth|py|sh|md|json|gitignore|keep)");
+                "(.*/)?README.*|.*\\.(expected|options|truth|sent|py|sh|md|json|gitignore|keep)");
         try (Stream<Path> files = Files.walk(TESTDATA)) {
             return files.filter(Files::isRegularFile)
                     .map(p -> TESTDATA.relativize(p).toString().replace(File.separatorChar, '/'))

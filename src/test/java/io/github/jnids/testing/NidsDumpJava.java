@@ -48,7 +48,7 @@ public final class NidsDumpJava {
         }
     }
 
-    private final boolean noChecksum, udp, ip, frag, warn, hex;
+    private final boolean noChecksum, udp, ip, frag, warn, hex, gaps;
     private final String checksums, unverified;
     private final Path capture;
     private final List<String> out = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class NidsDumpJava {
     private final List<String> exiting = new ArrayList<>();
 
     private NidsDumpJava(List<String> options, Path capture) {
-        boolean n = false, u = false, i = false, f = false, w = false, h = false;
+        boolean n = false, u = false, i = false, f = false, w = false, h = false, g = false;
         String c = null, net = null;
         for (String o : options) {
             switch (o) {
@@ -66,6 +66,7 @@ public final class NidsDumpJava {
                 case "--frag" -> f = true;
                 case "--warn" -> w = true;
                 case "--hex" -> h = true;
+                case "--gaps" -> g = true;
                 // Java only (nids_dump has no such option): the parameter checksums
                 case "--checksums=on", "--checksums=auto", "--checksums=off" -> c = o.substring("--checksums=".length());
                 default -> {
@@ -83,6 +84,7 @@ public final class NidsDumpJava {
         frag = f;
         warn = w;
         hex = h;
+        gaps = g;
         checksums = c;
         unverified = net;
         this.capture = capture;
@@ -96,7 +98,7 @@ public final class NidsDumpJava {
     public static void main(String[] args) {
         List<String> options = new ArrayList<>(List.of(args));
         if (options.isEmpty() || options.get(options.size() - 1).startsWith("--")) {
-            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE");
+            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] CAPTURE");
             System.exit(2);
         }
         Path file = Path.of(options.remove(options.size() - 1));
@@ -173,7 +175,8 @@ public final class NidsDumpJava {
                         ByteBuffer all = h.dataBuffer();
                         ByteBuffer fresh = all.duplicate();
                         fresh.position(all.limit() - n);
-                        out.add("TCP DATA" + t + " to=" + to[i] + " len=" + n + bytes("crc32", "data", fresh));
+                        out.add("TCP DATA" + t + " to=" + to[i] + " len=" + n
+                                + (h.gapBefore() > 0 ? " gap=" + h.gapBefore() : "") + bytes("crc32", "data", fresh));
                         if (st != null) (i == 0 ? st.cts : st.stc).update(fresh.duplicate());
                     }
                 }
@@ -187,6 +190,10 @@ public final class NidsDumpJava {
                 String line = "TCP " + what + t
                         + " cts=" + tcp.server().count() + String.format(" cts_crc32=%08x", st != null ? st.cts.getValue() : 0)
                         + " stc=" + tcp.client().count() + String.format(" stc_crc32=%08x", st != null ? st.stc.getValue() : 0);
+                if (tcp.server().gaps() + tcp.client().gaps() > 0) {
+                    line += " gaps=" + tcp.server().gaps() + "/" + tcp.client().gaps()
+                            + " missing=" + tcp.server().missingBytes() + "/" + tcp.client().missingBytes();
+                }
                 tcp.user(null);
                 (state == Nids.NIDS_EXITING ? exiting : out).add(line);
             }
@@ -231,7 +238,7 @@ public final class NidsDumpJava {
 
     /** Set while the dump is set up on its session: what to restore and whether init() failed. */
     private NidsSession session;
-    private Object oldFilename, oldScanHosts, oldChecksums;
+    private Object oldFilename, oldScanHosts, oldChecksums, oldGaps;
     private String error;
     private boolean finished;
 
@@ -262,6 +269,7 @@ public final class NidsDumpJava {
         s.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false))
                 : unverified != null ? List.of(Map.entry(unverified, false)) : List.of());
         oldChecksums = s.param("checksums", checksums);
+        oldGaps = s.param("tcp_gaps", gaps ? "skip" : "wait");
         s.registerTcp(tcpHandler);
         if (udp) s.registerUdp(udpHandler);
         if (ip) s.registerIp(ipHandler);
@@ -336,6 +344,7 @@ public final class NidsDumpJava {
             s.unregisterWarning(warningHandler);
             s.chksumCtl(List.of());
             s.param("checksums", oldChecksums);
+            s.param("tcp_gaps", oldGaps);
             s.param("scan_num_hosts", oldScanHosts);
             s.param("filename", oldFilename);
         }
