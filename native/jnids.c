@@ -366,6 +366,7 @@ static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
     b[JNIDS_TCP_PARAM] = (int64_t)(intptr_t)*param;
     b[JNIDS_TCP_DISCARD] = -1;
     b[JNIDS_TCP_STREAM] = (int64_t)(intptr_t)a_tcp;
+    b[JNIDS_TCP_MIDSTREAM] = a_tcp->midstream;
     fill_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
     fill_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
 

@@ -17,7 +17,7 @@ import io.github.jnids.global.nids;
  * with the session).
  */
 final class Params {
-    enum Type { INT, FLAG, STRING, FILTER }
+    enum Type { INT, FLAG, BOOLEAN, STRING, FILTER }
 
     /** Every parameter; {@code fixedWhileOpen} ones are read by libnids when a session starts. */
     enum Param {
@@ -29,6 +29,8 @@ final class Params {
         ONE_LOOP_LESS(Type.FLAG, false), PCAP_TIMEOUT(Type.INT, true), TCP_WORKAROUNDS(Type.FLAG, false),
         TCP_FLOW_TIMEOUT(Type.INT, false), MULTIPROC(Type.FLAG, true), QUEUE_LIMIT(Type.INT, false),
         IP_FILTER(Type.FILTER, false),
+        // libnids patch 0060: also report streams whose handshake was not captured
+        TCP_MIDSTREAM(Type.BOOLEAN, false),
         // jnids' own: checksum-offload detection (OffloadDetector), not a libnids field
         CHECKSUMS(Type.STRING, true);
 
@@ -99,6 +101,7 @@ final class Params {
             case TCP_FLOW_TIMEOUT -> prm.tcp_flow_timeout();
             case MULTIPROC -> prm.multiproc();
             case QUEUE_LIMIT -> prm.queue_limit();
+            case TCP_MIDSTREAM -> prm.tcp_midstream() != 0;
         };
     }
 
@@ -114,6 +117,10 @@ final class Params {
                 nids.jnids_listen(session, 4, value == null ? 0 : 1);
             }
             case INT, FLAG -> setInt(p, asInt(p, value));
+            case BOOLEAN -> {
+                if (!(value instanceof Boolean b)) throw wrongType(p, value, "a Boolean");
+                prm.tcp_midstream(b ? 1 : 0);
+            }
         }
     }
 

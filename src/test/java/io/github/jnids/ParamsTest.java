@@ -44,6 +44,7 @@ class ParamsTest extends NidsTestBase {
         assertEquals(20000, d.get("queue_limit"));
         assertEquals(0, d.get("tcp_workarounds"));
         assertEquals(3600, d.get("tcp_flow_timeout"));
+        assertEquals(false, d.get("tcp_midstream"));
     }
 
     @Test
@@ -55,7 +56,7 @@ class ParamsTest extends NidsTestBase {
                 {"syslog_level", 3}, {"scan_num_hosts", 0}, {"scan_num_ports", 4}, {"scan_delay", 100},
                 {"promisc", 0}, {"one_loop_less", 1}, {"pcap_timeout", 50}, {"tcp_workarounds", 1},
                 {"tcp_flow_timeout", 60}, {"multiproc", 0}, {"queue_limit", 10}, {"ip_filter", filter},
-                {"checksums", "auto"}};
+                {"tcp_midstream", true}, {"checksums", "auto"}};
         assertEquals(PARAM_NAMES.length, cases.length);
         for (Object[] c : cases) {
             String name = (String) c[0];

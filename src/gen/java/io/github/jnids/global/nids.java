@@ -61,6 +61,13 @@ public static final int NIDS_RESET = 4;
 public static final int NIDS_TIMED_OUT = 5;
 public static final int NIDS_EXITING =   6;	/* nids is exiting; last chance to get data */
 
+/* tcp_stream.midstream: how a stream picked up without its whole handshake
+   (nids_params.tcp_midstream) got its client and server; 0: handshake seen */
+public static final int NIDS_MIDSTREAM_SYN =     1;	/* its SYN was seen, not its SYN/ACK: exact */
+public static final int NIDS_MIDSTREAM_SYNACK =  2;	/* its SYN/ACK was seen, not its SYN: exact */
+public static final int NIDS_MIDSTREAM_PORT =    3;	/* guessed: the well-known or non-ephemeral port */
+public static final int NIDS_MIDSTREAM_FIRST =   4;	/* guessed: who sent the first data seen */
+
 public static final int NIDS_DO_CHKSUM =  0;
 public static final int NIDS_DONT_CHKSUM = 1;
 
@@ -164,6 +171,8 @@ public static class tcp_stream extends Pointer {
   public native tcp_stream next_free(); public native tcp_stream next_free(tcp_stream setter);
   public native Pointer user(); public native tcp_stream user(Pointer setter);
   public native long ts(); public native tcp_stream ts(long setter);
+  public native @Cast("char") byte midstream(); public native tcp_stream midstream(byte setter);		/* NIDS_MIDSTREAM_*, or 0 */
+  public native @Cast("char") byte midstream_unseen(); public native tcp_stream midstream_unseen(byte setter);	/* 1 client, 2 server: that half's start not seen yet */
 }
 
 public static class nids_prm extends Pointer {
@@ -205,6 +214,7 @@ public static class nids_prm extends Pointer {
   public native int tcp_workarounds(); public native nids_prm tcp_workarounds(int setter);
   public native @Cast("pcap_t*") Pointer pcap_desc(); public native nids_prm pcap_desc(Pointer setter);
   public native int tcp_flow_timeout(); public native nids_prm tcp_flow_timeout(int setter);
+  public native int tcp_midstream(); public native nids_prm tcp_midstream(int setter);	/* nonzero: also report streams whose handshake was not seen */
 }
 
 public static native int nids_init();
@@ -486,7 +496,8 @@ public static final int
     JNIDS_TCP_PARAM = 5,       /* the listener's void* param; Java may rewrite it */
     JNIDS_TCP_DISCARD = 6,     /* Java writes n >= 0 to call nids_discard(n) */
     JNIDS_TCP_STREAM = 7,      /* address of the struct tcp_stream */
-    JNIDS_TCP_CLIENT = 8,      /* first slot of the client half (JNIDS_HALF_*) */
+    JNIDS_TCP_MIDSTREAM = 8,   /* tcp_stream.midstream: NIDS_MIDSTREAM_*, 0 if its handshake was seen */
+    JNIDS_TCP_CLIENT = 9,      /* first slot of the client half (JNIDS_HALF_*) */
     JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + 10,
     JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_SERVER + 10;
 

@@ -27,7 +27,7 @@ import io.github.jnids.WarningHandler;
  * requires the two to print the same for every capture.
  *
  * <pre>
- *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
+ *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--midstream] CAPTURE
  * </pre>
  *
  * It runs on any {@link NidsSession} (the default one, {@code Nids.session()},
@@ -46,7 +46,7 @@ public final class NidsDumpJava {
         }
     }
 
-    private final boolean noChecksum, udp, ip, frag, warn, hex;
+    private final boolean noChecksum, udp, ip, frag, warn, hex, midstream;
     private final String checksums, unverified;
     private final Path capture;
     private final List<String> out = new ArrayList<>();
@@ -54,7 +54,7 @@ public final class NidsDumpJava {
     private final List<String> exiting = new ArrayList<>();
 
     private NidsDumpJava(List<String> options, Path capture) {
-        boolean n = false, u = false, i = false, f = false, w = false, h = false;
+        boolean n = false, u = false, i = false, f = false, w = false, h = false, m = false;
         String c = null, net = null;
         for (String o : options) {
             switch (o) {
@@ -64,6 +64,7 @@ public final class NidsDumpJava {
                 case "--frag" -> f = true;
                 case "--warn" -> w = true;
                 case "--hex" -> h = true;
+                case "--midstream" -> m = true;
                 // Java only (nids_dump has no such option): the parameter checksums
                 case "--checksums=on", "--checksums=auto", "--checksums=off" -> c = o.substring("--checksums=".length());
                 default -> {
@@ -81,6 +82,7 @@ public final class NidsDumpJava {
         frag = f;
         warn = w;
         hex = h;
+        midstream = m;
         checksums = c;
         unverified = net;
         this.capture = capture;
@@ -94,7 +96,7 @@ public final class NidsDumpJava {
     public static void main(String[] args) {
         List<String> options = new ArrayList<>(List.of(args));
         if (options.isEmpty() || options.get(options.size() - 1).startsWith("--")) {
-            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE");
+            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--midstream] CAPTURE");
             System.exit(2);
         }
         Path file = Path.of(options.remove(options.size() - 1));
@@ -145,7 +147,7 @@ public final class NidsDumpJava {
                 tcp.client().collectUrg(true);
                 tcp.server().collectUrg(true);
                 tcp.user(new StreamCrc());
-                out.add("TCP EST" + t);
+                out.add("TCP EST" + t + (tcp.midstream() ? " midstream=" + tcp.midstreamRoles() : ""));
             }
             case Nids.NIDS_DATA -> {
                 StreamCrc st = (StreamCrc) tcp.user();
@@ -218,7 +220,7 @@ public final class NidsDumpJava {
 
     /** Set while the dump is set up on its session: what to restore and whether init() failed. */
     private NidsSession session;
-    private Object oldFilename, oldScanHosts, oldChecksums;
+    private Object oldFilename, oldScanHosts, oldChecksums, oldMidstream;
     private String error;
     private boolean finished;
 
@@ -249,6 +251,7 @@ public final class NidsDumpJava {
         s.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false))
                 : unverified != null ? List.of(Map.entry(unverified, false)) : List.of());
         oldChecksums = s.param("checksums", checksums);
+        oldMidstream = s.param("tcp_midstream", midstream);
         s.registerTcp(tcpHandler);
         if (udp) s.registerUdp(udpHandler);
         if (ip) s.registerIp(ipHandler);
@@ -323,6 +326,7 @@ public final class NidsDumpJava {
             s.unregisterWarning(warningHandler);
             s.chksumCtl(List.of());
             s.param("checksums", oldChecksums);
+            s.param("tcp_midstream", oldMidstream);
             s.param("scan_num_hosts", oldScanHosts);
             s.param("filename", oldFilename);
         }
