@@ -164,6 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     prm->n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
     prm->n_hosts = flags & FS_SMALL ? 2 : 256;
     prm->tcp_workarounds = (flags & FS_SMALL) != 0;
+    prm->tcp_midstream = (flags & FS_ONE) != 0;
     jnids_set_zero_copy(S, !(flags & FS_NO_ZERO_COPY));
     jnids_set_coroutine(S, !(flags & FS_UPCALLS));
     for (int kind = 0; kind < 4; kind++)

@@ -249,6 +249,7 @@ static int open_session(struct ctx *c, int id, unsigned flags, const char *path)
     prm->n_tcp_streams = flags & FS_SMALL ? 4 : 1040;
     prm->n_hosts = flags & FS_SMALL ? 2 : 256;
     prm->tcp_workarounds = (flags & FS_SMALL) != 0;
+    prm->tcp_midstream = (flags & FS_ONE) != 0;
     /* libnids 1.26 frees a stream silently, without telling its listeners,
      * when its client sends a new SYN more than tcp_flow_timeout (default
      * 3600 s) after the stream's last packet (process_tcp(), "cleanup

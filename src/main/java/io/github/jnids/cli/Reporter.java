@@ -53,6 +53,8 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
         long stc;
         Dumper.Sink ctsSink;
         Dumper.Sink stcSink;
+        /** Picked up without its handshake (--midstream). */
+        boolean midstream;
 
         Flow(Tuple4 addr, long seq, double ts) {
             this.addr = addr;
@@ -140,6 +142,7 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
 
     private Flow newFlow(TcpStream tcp) {
         Flow flow = new Flow(tcp.addr(), established++, Nids.getPktTs());
+        flow.midstream = tcp.midstream();
         if (dumper != null) {
             Tuple4 a = flow.addr;
             flow.ctsSink = dumper.sink(a.src(), a.sport(), a.dst(), a.dport());
@@ -200,10 +203,12 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
             o.addProperty("last_ts", seconds(flow.lastTs));
             if (flow.ctsSink != null && flow.ctsSink.path != null) o.addProperty("file_cts", flow.ctsSink.path.toString());
             if (flow.stcSink != null && flow.stcSink.path != null) o.addProperty("file_stc", flow.stcSink.path.toString());
+            if (flow.midstream) o.addProperty("midstream", true);
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else {
-            String mark = state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]";
+            String mark = (state == Nids.NIDS_CLOSE ? "" : " [" + stateName(state) + "]")
+                    + (flow.midstream ? " [midstream]" : "");
             out.line("[+] " + a.src() + ":" + a.sport() + " - " + a.dst() + ":" + a.dport()
                     + " (CTS: " + flow.cts + "B | STC: " + flow.stc + "B)" + mark);
         }
