@@ -325,12 +325,29 @@ class MidstreamTest {
         try (Stream<Path> s = Files.list(SHARED)) {
             files = s.filter(p -> p.toString().matches(".*\\.(pcap|cap)$")).sorted().toList();
         }
+        return cutShort("shared/", files);
+    }
+
+    /**
+     * The same for captures of real traffic made here (testdata/captured,
+     * whose whole dumps match the senders' record, see DifferentialTest):
+     * cut, they deliver the tail of what the senders sent.
+     */
+    @TestFactory
+    Stream<DynamicTest> capturedTrafficCutShort() {
+        Path dir = BASE.resolve("testdata/captured");
+        List<Path> files = Stream.of("http-small", "http-large", "concurrent", "half-close", "reset", "open-at-end")
+                .map(n -> dir.resolve(n + ".pcap")).toList();
+        return cutShort("captured/", files);
+    }
+
+    private Stream<DynamicTest> cutShort(String where, List<Path> files) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files) {
-            tests.add(DynamicTest.dynamicTest("shared/" + f.getFileName() + " --midstream",
+            tests.add(DynamicTest.dynamicTest(where + f.getFileName() + " --midstream",
                     () -> assertSameDump(f, List.of("--midstream"))));
             for (int cut : new int[] {5, 40}) {
-                tests.add(DynamicTest.dynamicTest("shared/" + f.getFileName() + " without its first " + cut + " packets",
+                tests.add(DynamicTest.dynamicTest(where + f.getFileName() + " without its first " + cut + " packets",
                         () -> {
                             Path late = PcapCut.dropFirst(f, cut, tmp.resolve(cut + "-" + f.getFileName()));
                             assertSameDump(late, List.of("--midstream"));
