@@ -28,7 +28,8 @@
 #include <libnids/scan.h>
 
 static __thread int opt_no_checksum, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex;
-/* read by dump_start() only, so nids_dump_mt.c need not keep it between turns */
+/* set from each command line and read by dump_start() alone, so that
+ * nids_dump_mt.c, which parses several on one thread, need not keep it */
 static __thread int opt_midstream;
 static __thread long long packets;
 static __thread FILE *out;
@@ -372,6 +373,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
     const char *file = NULL;
     if (!out)
         out = stdout;
+    opt_midstream = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--no-checksum")) opt_no_checksum = 1;

@@ -6,12 +6,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jnids.cli.Jnids.Result;
 import io.github.jnids.testing.MidstreamCaptures;
+import io.github.jnids.testing.PcapCut;
 
 /** {@code --midstream}: streams whose handshake was not captured are reported, and marked, in text and JSON. */
 class MidstreamCommandTest {
@@ -62,6 +69,54 @@ class MidstreamCommandTest {
             assertEquals(2, l.size(), l.toString());
             long[] sizes = l.stream().mapToLong(p -> p.toFile().length()).sorted().toArray();
             assertArrayEquals(new long[] {6, 5004}, sizes, l.toString());
+        }
+    }
+
+    /**
+     * tcpflow writes a stream without its handshake from its first byte seen,
+     * as --midstream does: the files are the same, on the real capture of
+     * streams already running, on a real transfer cut short and on the
+     * synthesized cases (but for the one reusing a 4-tuple, which the two
+     * name differently: see DumpTcpflowTest).
+     */
+    @TestFactory
+    Stream<DynamicTest> dumpEqualsTcpflowsFiles() {
+        Path tcpflow = DumpTcpflowTest.tcpflow();
+        assumeTrue(tcpflow != null, "tcpflow is not installed (apt-get install tcpflow): nothing to compare with");
+        Path root = TestdataTest.testdataRoot();
+        Stream<DynamicTest> real = Stream.of(
+                DynamicTest.dynamicTest("captured/midstream.pcap",
+                        () -> compareWithTcpflow(tcpflow, root.resolve("captured/midstream.pcap"))),
+                DynamicTest.dynamicTest("captured/http-large.pcap without its first 40 packets",
+                        () -> compareWithTcpflow(tcpflow, PcapCut.dropFirst(root.resolve("captured/http-large.pcap"), 40,
+                                tmp.resolve("http-large-late.pcap")))));
+        Stream<DynamicTest> synth = Stream.of("lost-syn", "lost-synack", "lost-handshake", "mid-client-first",
+                "mid-server-first", "mid-then-close", "mid-then-reset", "mid-port-guesses", "mid-scaled-window")
+                .map(n -> DynamicTest.dynamicTest(n, () -> compareWithTcpflow(tcpflow, capture(n))));
+        return Stream.concat(real, synth);
+    }
+
+    private void compareWithTcpflow(Path tcpflow, Path capture) throws IOException, InterruptedException {
+        Path base = Files.createTempDirectory(tmp, capture.getFileName().toString());
+        Path ours = base.resolve("jnids");
+        Path theirs = Files.createDirectory(base.resolve("tcpflow"));
+        Result r = Jnids.run("--midstream", "--dump", ours.toString(), capture.toString());
+        assertEquals(0, r.exit(), r::toString);
+        Process p = new ProcessBuilder(tcpflow.toString(), "-r", capture.toString(), "-o", theirs.toString())
+                .redirectErrorStream(true).redirectOutput(base.resolve("tcpflow.log").toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcpflow did not finish");
+        List<String> ourFiles = listing(ours);
+        List<String> theirFiles = listing(theirs).stream().filter(n -> !n.equals("report.xml")).toList();
+        assertFalse(ourFiles.isEmpty(), () -> "jnids wrote no flow file: " + r);
+        assertEquals(theirFiles, ourFiles, "the flow files tcpflow and jnids wrote");
+        for (String f : ourFiles) {
+            assertArrayEquals(Files.readAllBytes(theirs.resolve(f)), Files.readAllBytes(ours.resolve(f)), f);
+        }
+    }
+
+    private static List<String> listing(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(x -> x.getFileName().toString()).sorted().toList();
         }
     }
 }
