@@ -421,6 +421,7 @@ static void tcp_trampoline(struct tcp_stream *a_tcp, void **param)
         put_addr6(b + JNIDS_TCP_SADDR6, a_tcp->addr6.saddr);
         put_addr6(b + JNIDS_TCP_DADDR6, a_tcp->addr6.daddr);
     }
+    b[JNIDS_TCP_MIDSTREAM] = a_tcp->midstream;
     fill_half(b + JNIDS_TCP_CLIENT, &a_tcp->client);
     fill_half(b + JNIDS_TCP_SERVER, &a_tcp->server);
 

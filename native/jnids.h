@@ -108,6 +108,7 @@ enum {
     JNIDS_TCP_PARAM,       /* the listener's void* param; Java may rewrite it */
     JNIDS_TCP_DISCARD,     /* Java writes n >= 0 to call nids_discard(n) */
     JNIDS_TCP_STREAM,      /* address of the struct tcp_stream */
+    JNIDS_TCP_MIDSTREAM,   /* tcp_stream.midstream: NIDS_MIDSTREAM_*, 0 if its handshake was seen */
     JNIDS_TCP_CLIENT,      /* first slot of the client half (JNIDS_HALF_*) */
     JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + JNIDS_HALF_SLOTS,
     JNIDS_TCP_IPV6 = JNIDS_TCP_SERVER + JNIDS_HALF_SLOTS, /* 1: an IPv6 stream, addresses in the next slots (SADDR, DADDR 0) */

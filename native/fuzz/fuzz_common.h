@@ -27,7 +27,7 @@ enum {
     FZ_NO_CHKSUM = 1 << 0,   /* a 0.0.0.0/0 DONT_CHKSUM rule */
     FZ_WORKAROUNDS = 1 << 1, /* tcp_workarounds (and a 1 s flow timeout) */
     FZ_SMALL = 1 << 2,       /* tiny stream and host tables */
-    FZ_NO_SCAN = 1 << 3,     /* scan detection off */
+    FZ_NO_SCAN = 1 << 3,     /* scan detection off, and tcp_midstream on (a bit of its own would change the input format) */
     FZ_DISCARD = 1 << 4,     /* TCP callback keeps half of the new data */
     FZ_NO_DEV_ADDON = 1 << 5,  /* dev_addon 0, and one_loop_less */
     FZ_UNCOLLECT = 1 << 6,   /* stop collecting a half after some data */
@@ -174,6 +174,7 @@ static void fz_configure(unsigned flags, pcap_t *p)
     nids_params.scan_delay = 3000;
     nids_params.tcp_workarounds = (flags & FZ_WORKAROUNDS) != 0;
     nids_params.tcp_flow_timeout = flags & FZ_WORKAROUNDS ? 1 : 3600;
+    nids_params.tcp_midstream = (flags & FZ_NO_SCAN) != 0;
     nids_params.dev_addon = flags & FZ_NO_DEV_ADDON ? 0 : -1;
     nids_params.one_loop_less = (flags & FZ_NO_DEV_ADDON) != 0;
     nids_params.multiproc = 0;

@@ -168,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     prm->tcp_workarounds = (flags & FS_SMALL) != 0;
     prm->tcp_gaps = FS_GAPS_SKIP(flags);
     prm->tcp_gap_queue_limit = FS_GAP_LIMIT(flags);
+    prm->tcp_midstream = (flags & FS_ONE) != 0;
     jnids_set_zero_copy(S, !(flags & FS_NO_ZERO_COPY));
     jnids_set_coroutine(S, !(flags & FS_UPCALLS));
     for (int kind = 0; kind < 4; kind++)

@@ -14,7 +14,7 @@ enum {
     FS_UNCOLLECT = 1 << 4,    /* stop collecting the client half after some data */
     FS_FILTER = 1 << 5,       /* an IP filter that reads the packet */
     FS_STOP = 1 << 6,         /* stop after some events, then go on */
-    FS_ONE = 1 << 7           /* one packet per call (jnids_next) */
+    FS_ONE = 1 << 7           /* one packet per call (jnids_next), and tcp_midstream on (no bit is left) */
 };
 
 /* Every bit is taken: tcp_gaps skip is on for flag bytes of odd parity, so

@@ -5,7 +5,7 @@
  * nothing of jnids' own, so that its output is an independent reference for
  * the Java facade.
  *
- *   nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
+ *   nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] [--midstream] CAPTURE
  *
  * Exit status: 0 after END, 1 after ERROR, 2 on a usage error.
  *
@@ -28,6 +28,9 @@
 #include <libnids/scan.h>
 
 static __thread int opt_no_checksum, opt_no_ipv6, opt_udp, opt_ip, opt_frag, opt_warn, opt_hex, opt_gaps;
+/* set from each command line and read by dump_start() alone, so that
+ * nids_dump_mt.c, which parses several on one thread, need not keep it */
+static __thread int opt_midstream;
 static __thread long long packets;
 static __thread FILE *out;
 
@@ -272,6 +275,8 @@ static void tcp_callback(struct tcp_stream *a_tcp, void **param)
         *param = st;
         line_printf(&l, "TCP EST");
         line_stream(&l, a_tcp);
+        if (a_tcp->midstream)
+            line_printf(&l, " midstream=%d", a_tcp->midstream);
         line_emit(&l);
         return;
 
@@ -448,7 +453,7 @@ static void packet_handler(u_char *user, const struct pcap_pkthdr *hdr, const u_
 
 static void usage(void)
 {
-    fputs("usage: nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] CAPTURE\n", stderr);
+    fputs("usage: nids_dump [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] [--midstream] CAPTURE\n", stderr);
     exit(2);
 }
 
@@ -460,6 +465,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
     const char *file = NULL;
     if (!out)
         out = stdout;
+    opt_midstream = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--no-checksum")) opt_no_checksum = 1;
@@ -470,6 +476,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
         else if (!strcmp(a, "--warn")) opt_warn = 1;
         else if (!strcmp(a, "--hex")) opt_hex = 1;
         else if (!strcmp(a, "--gaps")) opt_gaps = 1;
+        else if (!strcmp(a, "--midstream")) opt_midstream = 1;
         else if (!strcmp(a, "--")) { if (i + 2 != argc) usage(); file = argv[++i]; }
         else if (a[0] == '-' && a[1]) usage();
         else if (file) usage();
@@ -501,6 +508,7 @@ static pcap_t *dump_start(int argc, char **argv, int *status)
     nids_params.no_mem = no_mem_hook;
     if (!opt_warn)
         nids_params.scan_num_hosts = 0;
+    nids_params.tcp_midstream = opt_midstream;
     if (!nids_init()) {
         fprintf(out, "ERROR libnids could not start: %s\n", nids_errbuf);
         pcap_close(p);

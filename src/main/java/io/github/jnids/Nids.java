@@ -65,6 +65,14 @@ public final class Nids {
     /** pynids' name for {@link #NIDS_TIMED_OUT}. */
     public static final int NIDS_TIMEOUT = 5;
     public static final int NIDS_EXITING = 6;
+    /** {@link TcpStream#midstreamRoles()}: its SYN was seen, not its SYN/ACK; the roles are exact. */
+    public static final int NIDS_MIDSTREAM_SYN = nids.NIDS_MIDSTREAM_SYN;
+    /** {@link TcpStream#midstreamRoles()}: its SYN/ACK was seen, not its SYN; the roles are exact. */
+    public static final int NIDS_MIDSTREAM_SYNACK = nids.NIDS_MIDSTREAM_SYNACK;
+    /** {@link TcpStream#midstreamRoles()}: guessed from the ports. */
+    public static final int NIDS_MIDSTREAM_PORT = nids.NIDS_MIDSTREAM_PORT;
+    /** {@link TcpStream#midstreamRoles()}: guessed: the sender of the first data seen is the client. */
+    public static final int NIDS_MIDSTREAM_FIRST = nids.NIDS_MIDSTREAM_FIRST;
 
     private static final NidsSession DEFAULT = new NidsSession("Nids.");
 
@@ -104,7 +112,10 @@ public final class Nids {
      * Boolean); {@code ipv6} (Boolean or Integer, default true: IPv6 streams,
      * datagrams and warnings are delivered as IPv4's, their addresses RFC 5952
      * text; false ignores IPv6 as libnids 1.26 does); {@code ip_filter} (a {@code Predicate<ByteBuffer>} over each IP
-     * datagram, or null). Port-scan detection is on while {@code scan_num_hosts > 0}.
+     * datagram, or null).
+     * {@code tcp_midstream} (Boolean, default false: also
+     * report streams whose handshake was not captured, see
+     * {@link TcpStream#midstream()}). Port-scan detection is on while {@code scan_num_hosts > 0}.
      * jnids' own {@code checksums}: null (the default: libnids verifies every
      * checksum, nothing is examined), {@code "auto"} (packets whose wrong checksums
      * show checksum offloading are kept; see {@link ChecksumReport}), {@code "on"}

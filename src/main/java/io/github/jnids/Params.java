@@ -17,7 +17,7 @@ import io.github.jnids.global.nids;
  * with the session).
  */
 final class Params {
-    enum Type { INT, FLAG, STRING, FILTER, GAPS }
+    enum Type { INT, FLAG, BOOLEAN, STRING, FILTER, GAPS }
 
     /** Every parameter; {@code fixedWhileOpen} ones are read by libnids when a session starts. */
     enum Param {
@@ -33,6 +33,8 @@ final class Params {
         IPV6(Type.FLAG, true),
         // libnids patch 0050: "wait" (libnids' behaviour) or "skip" holes that cannot fill
         TCP_GAPS(Type.GAPS, true), TCP_GAP_QUEUE_LIMIT(Type.INT, false),
+        // libnids patch 0060: also report streams whose handshake was not captured
+        TCP_MIDSTREAM(Type.BOOLEAN, false),
         // jnids' own: checksum-offload detection (OffloadDetector), not a libnids field
         CHECKSUMS(Type.STRING, true);
 
@@ -106,6 +108,7 @@ final class Params {
             case IPV6 -> prm.ipv6();
             case TCP_GAPS -> prm.tcp_gaps() == nids.NIDS_TCP_GAPS_SKIP ? "skip" : "wait";
             case TCP_GAP_QUEUE_LIMIT -> prm.tcp_gap_queue_limit();
+            case TCP_MIDSTREAM -> prm.tcp_midstream() != 0;
         };
     }
 
@@ -122,6 +125,10 @@ final class Params {
             }
             case INT, FLAG -> setInt(p, asInt(p, value));
             case GAPS -> prm.tcp_gaps(gapsMode(p, value));
+            case BOOLEAN -> {
+                if (!(value instanceof Boolean b)) throw wrongType(p, value, "a Boolean");
+                prm.tcp_midstream(b ? 1 : 0);
+            }
         }
     }
 

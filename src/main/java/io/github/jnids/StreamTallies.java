@@ -54,6 +54,7 @@ public final class StreamTallies<T extends StreamTally> {
     /** At {@link Nids#NIDS_JUST_EST}: the stream's new tally; collects both directions. */
     public T start(TcpStream tcp, double ts) {
         T t = factory.create(tcp.addr(), established++, ts);
+        t.midstreamOf(tcp);
         tcp.user(t);
         tcp.client().collect(true);
         tcp.server().collect(true);
@@ -99,6 +100,7 @@ public final class StreamTallies<T extends StreamTally> {
         if (user instanceof StreamTally) return (T) user;
         // Not seen established by this handler (libnids' callbacks start with NIDS_JUST_EST): start now.
         T t = factory.create(tcp.addr(), established++, ts);
+        t.midstreamOf(tcp);
         tcp.user(t);
         return t;
     }

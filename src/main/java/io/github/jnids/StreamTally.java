@@ -38,6 +38,7 @@ public class StreamTally {
     private int gaps;
     private long missingCts;
     private long missingStc;
+    private boolean midstream;
 
     /**
      * @param addr  the stream's addresses (src is the client)
@@ -73,6 +74,15 @@ public class StreamTally {
         gaps = tcp.server().gaps() + tcp.client().gaps();
         missingCts = tcp.server().missingBytes();
         missingStc = tcp.client().missingBytes();
+    }
+
+    /** Whether the stream was picked up without its handshake (tcp_midstream). */
+    public boolean midstream() {
+        return midstream;
+    }
+
+    void midstreamOf(TcpStream tcp) {
+        midstream = tcp.midstream();
     }
 
     /** Holes given up in both directions, as of the stream's end (tcp_gaps skip; 0 with wait). */

@@ -114,6 +114,42 @@ public final class TcpStream {
         return (int) box.get(JNIDS_TCP_STATE);
     }
 
+    /**
+     * Whether the stream was picked up without its whole handshake: only with
+     * the parameter {@code tcp_midstream} on. Such a stream is reported like
+     * any other ({@code NIDS_JUST_EST}, data, an end), but what was sent before
+     * the first segment seen in a direction is unknown, and its client and
+     * server may be a guess ({@link #midstreamRoles()}).
+     *
+     * <pre>{@code
+     * Nids.param("tcp_midstream", true);
+     * Nids.registerTcp(tcp -> {
+     *     if (tcp.nidsState() == Nids.NIDS_JUST_EST) {
+     *         if (tcp.midstream()) System.out.println(tcp.addr() + " already running");
+     *         tcp.server().collect(true);
+     *     }
+     * });
+     * }</pre>
+     */
+    public boolean midstream() {
+        check();
+        return box.get(JNIDS_TCP_MIDSTREAM) != 0;
+    }
+
+    /**
+     * How a stream picked up mid-stream got its client and server: 0 for a
+     * stream whose handshake was seen, else {@link Nids#NIDS_MIDSTREAM_SYN} or
+     * {@link Nids#NIDS_MIDSTREAM_SYNACK} (from the SYN or SYN/ACK seen: exact),
+     * {@link Nids#NIDS_MIDSTREAM_PORT} (the well-known, below 1024, or else the
+     * non-ephemeral, below 32768, port is the server's) or
+     * {@link Nids#NIDS_MIDSTREAM_FIRST} (the sender of the first data seen is
+     * the client).
+     */
+    public int midstreamRoles() {
+        check();
+        return (int) box.get(JNIDS_TCP_MIDSTREAM);
+    }
+
     /** What the client receives: server to client data. */
     public HalfStream client() {
         check();

@@ -26,7 +26,7 @@ abstract class NidsTestBase {
     static final String[] PARAM_NAMES = {"device", "filename", "pcap_filter", "n_tcp_streams", "n_hosts",
             "sk_buff_size", "dev_addon", "syslog_level", "scan_num_hosts", "scan_num_ports", "scan_delay",
             "promisc", "one_loop_less", "pcap_timeout", "tcp_workarounds", "tcp_flow_timeout", "multiproc",
-            "queue_limit", "ip_filter", "tcp_gaps", "tcp_gap_queue_limit", "checksums"};
+            "queue_limit", "ip_filter", "tcp_gaps", "tcp_gap_queue_limit", "tcp_midstream", "checksums"};
 
     private static Map<String, Object> defaults;
 

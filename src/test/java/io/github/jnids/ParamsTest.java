@@ -48,6 +48,7 @@ class ParamsTest extends NidsTestBase {
         assertEquals("wait", d.get("tcp_gaps"), "libnids' behaviour by default");
         assertEquals(nids.NIDS_TCP_GAP_QUEUE_LIMIT, d.get("tcp_gap_queue_limit"));
         assertEquals(262144, d.get("tcp_gap_queue_limit"));
+        assertEquals(false, d.get("tcp_midstream"));
     }
 
     @Test
@@ -72,7 +73,7 @@ class ParamsTest extends NidsTestBase {
                 {"syslog_level", 3}, {"scan_num_hosts", 0}, {"scan_num_ports", 4}, {"scan_delay", 100},
                 {"promisc", 0}, {"one_loop_less", 1}, {"pcap_timeout", 50}, {"tcp_workarounds", 1},
                 {"tcp_flow_timeout", 60}, {"multiproc", 0}, {"queue_limit", 10}, {"ip_filter", filter},
-                {"tcp_gaps", "skip"}, {"tcp_gap_queue_limit", 4096}, {"checksums", "auto"}};
+                {"tcp_gaps", "skip"}, {"tcp_gap_queue_limit", 4096}, {"tcp_midstream", true}, {"checksums", "auto"}};
         assertEquals(PARAM_NAMES.length, cases.length);
         for (Object[] c : cases) {
             String name = (String) c[0];

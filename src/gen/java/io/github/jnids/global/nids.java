@@ -61,17 +61,15 @@ public static final int NIDS_RESET = 4;
 public static final int NIDS_TIMED_OUT = 5;
 public static final int NIDS_EXITING =   6;	/* nids is exiting; last chance to get data */
 
+/* tcp_stream.midstream: how a stream picked up without its whole handshake
+   (nids_params.tcp_midstream) got its client and server; 0: handshake seen */
+public static final int NIDS_MIDSTREAM_SYN =     1;	/* its SYN was seen, not its SYN/ACK: exact */
+public static final int NIDS_MIDSTREAM_SYNACK =  2;	/* its SYN/ACK was seen, not its SYN: exact */
+public static final int NIDS_MIDSTREAM_PORT =    3;	/* guessed: the well-known or non-ephemeral port */
+public static final int NIDS_MIDSTREAM_FIRST =   4;	/* guessed: who sent the first data seen */
+
 public static final int NIDS_DO_CHKSUM =  0;
 public static final int NIDS_DONT_CHKSUM = 1;
-
-/* nids_params.tcp_gaps: what a hole in a direction's data does (a segment
-   that was sent but not captured). WAIT: libnids' behaviour, nothing after
-   the hole is delivered until it fills. SKIP: the hole is given up once it
-   can no longer fill (see struct half_stream's gap fields). */
-public static final int NIDS_TCP_GAPS_WAIT = 0;
-public static final int NIDS_TCP_GAPS_SKIP = 1;
-/* nids_params.tcp_gap_queue_limit's default: bytes held behind a hole */
-public static final int NIDS_TCP_GAP_QUEUE_LIMIT = 262144;
 
 public static class tuple4 extends Pointer {
     static { Loader.load(); }
@@ -140,17 +138,6 @@ public static class half_stream extends Pointer {
   public native @Cast("u_int") int wscale(); public native half_stream wscale(int setter);
   public native @Cast("skbuff*") Pointer list(); public native half_stream list(Pointer setter);
   public native @Cast("skbuff*") Pointer listtail(); public native half_stream listtail(Pointer setter);
-  /* With tcp_gaps SKIP, a hole is given up when the receiver acknowledged
-     beyond it, when more than tcp_gap_queue_limit bytes wait behind it
-     (rmem_alloc then counts the data bytes held out of order), or when the
-     stream ends (what is held is delivered before the end event). count,
-     offset and urg_count go on counting delivered bytes only.
-     gap_before: sequence numbers given up right before this callback's new
-     bytes (count_new, or the urgent byte), else 0; gaps: holes given up so
-     far; missing: their sequence numbers in all (a lost urgent byte counts). */
-  public native long gap_before(); public native half_stream gap_before(long setter);
-  public native int gaps(); public native half_stream gaps(int setter);
-  public native long missing(); public native half_stream missing(long setter);
 }
 
 public static class tcp_stream extends Pointer {
@@ -184,6 +171,8 @@ public static class tcp_stream extends Pointer {
   public native tcp_stream next_free(); public native tcp_stream next_free(tcp_stream setter);
   public native Pointer user(); public native tcp_stream user(Pointer setter);
   public native long ts(); public native tcp_stream ts(long setter);
+  public native @Cast("char") byte midstream(); public native tcp_stream midstream(byte setter);		/* NIDS_MIDSTREAM_*, or 0 */
+  public native @Cast("char") byte midstream_unseen(); public native tcp_stream midstream_unseen(byte setter);	/* 1 client, 2 server: that half's start not seen yet */
 }
 
 public static class nids_prm extends Pointer {
@@ -225,8 +214,7 @@ public static class nids_prm extends Pointer {
   public native int tcp_workarounds(); public native nids_prm tcp_workarounds(int setter);
   public native @Cast("pcap_t*") Pointer pcap_desc(); public native nids_prm pcap_desc(Pointer setter);
   public native int tcp_flow_timeout(); public native nids_prm tcp_flow_timeout(int setter);
-  public native int tcp_gaps(); public native nids_prm tcp_gaps(int setter);			/* NIDS_TCP_GAPS_WAIT (default) or NIDS_TCP_GAPS_SKIP */
-  public native int tcp_gap_queue_limit(); public native nids_prm tcp_gap_queue_limit(int setter);	/* SKIP: bytes held behind a hole before it is given up */
+  public native int tcp_midstream(); public native nids_prm tcp_midstream(int setter);	/* nonzero: also report streams whose handshake was not seen */
 }
 
 public static native int nids_init();
@@ -497,6 +485,22 @@ public static class jnids_filter_upcall extends FunctionPointer {
     public native int call(int session, int len);
 }
 
+/* Box of a TCP callback: 64-bit slots, indices below. */
+/** enum  */
+public static final int
+    JNIDS_TCP_STATE = 0,   /* nids_state */
+    JNIDS_TCP_SADDR = 1,       /* client address, network byte order as an int */
+    JNIDS_TCP_DADDR = 2,
+    JNIDS_TCP_SPORT = 3,
+    JNIDS_TCP_DPORT = 4,
+    JNIDS_TCP_PARAM = 5,       /* the listener's void* param; Java may rewrite it */
+    JNIDS_TCP_DISCARD = 6,     /* Java writes n >= 0 to call nids_discard(n) */
+    JNIDS_TCP_STREAM = 7,      /* address of the struct tcp_stream */
+    JNIDS_TCP_MIDSTREAM = 8,   /* tcp_stream.midstream: NIDS_MIDSTREAM_*, 0 if its handshake was seen */
+    JNIDS_TCP_CLIENT = 9,      /* first slot of the client half (JNIDS_HALF_*) */
+    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + 10,
+    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_SERVER + 10;
+
 /* Offsets of a half stream's fields from JNIDS_TCP_CLIENT or JNIDS_TCP_SERVER. */
 /** enum  */
 public static final int
@@ -509,26 +513,7 @@ public static final int
     JNIDS_HALF_COUNT_NEW_URG = 6,
     JNIDS_HALF_URGDATA = 7,
     JNIDS_HALF_DATA = 8,        /* address of the buffered bytes */
-    JNIDS_HALF_BUFSIZE = 9,
-    JNIDS_HALF_GAP_BEFORE = 10,  /* tcp_gaps skip: sequence numbers given up right before the new bytes */
-    JNIDS_HALF_GAPS = 11,        /* holes given up so far */
-    JNIDS_HALF_MISSING = 12,     /* their sequence numbers in all */
-    JNIDS_HALF_SLOTS = 13;
-
-/* Box of a TCP callback: 64-bit slots, indices below. */
-/** enum  */
-public static final int
-    JNIDS_TCP_STATE = 0,   /* nids_state */
-    JNIDS_TCP_SADDR = 1,       /* client address, network byte order as an int */
-    JNIDS_TCP_DADDR = 2,
-    JNIDS_TCP_SPORT = 3,
-    JNIDS_TCP_DPORT = 4,
-    JNIDS_TCP_PARAM = 5,       /* the listener's void* param; Java may rewrite it */
-    JNIDS_TCP_DISCARD = 6,     /* Java writes n >= 0 to call nids_discard(n) */
-    JNIDS_TCP_STREAM = 7,      /* address of the struct tcp_stream */
-    JNIDS_TCP_CLIENT = 8,      /* first slot of the client half (JNIDS_HALF_*) */
-    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + JNIDS_HALF_SLOTS,
-    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_SERVER + JNIDS_HALF_SLOTS;
+    JNIDS_HALF_BUFSIZE = 9;
 
 /* Box of a UDP, IP, IP fragment, warning or filter callback. The packet's
  * bytes are either left where libnids has them (zero copy: Java revokes its

@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
             "CTS counts the bytes the client (the side that sent the SYN) sent to the server, "
                     + "STC the bytes the server sent back. A stream that ended with a reset, timed out "
                     + "or was still open when the capture ended is marked [reset], [timeout] or [open]. "
-                    + "libnids reports only streams whose handshake it saw.",
+                    + "libnids reports only streams whose handshake it saw (--midstream: also the others).",
         },
         footer = {
             "Each capture file is a session of its own; files are read in the order given.",
@@ -146,6 +146,13 @@ public final class Main implements Callable<Integer> {
             + "probing more than 10 ports) and libnids' warnings about malformed IP, TCP and UDP "
             + "packets, as lines starting with [!].")
     boolean scan;
+
+    @Option(names = "--midstream", order = 9, description = "Also report streams whose handshake was not "
+            + "captured (a capture started late, a lost SYN or SYN/ACK), marked [midstream] (JSON: "
+            + "\"midstream\": true). Their client is the sender of the SYN or SYN/ACK seen, else the side "
+            + "on the well-known port (below 1024), else the one not on an ephemeral port (32768 and up), "
+            + "else the sender of the first data; bytes sent before the first packet seen are not counted.")
+    boolean midstream;
 
     @Option(names = "--tcp-streams", order = 9, paramLabel = "N",
             description = "Size of libnids' TCP stream table (libnids' n_tcp_streams, default 1040). "
@@ -447,6 +454,7 @@ public final class Main implements Callable<Integer> {
         if (tcpStreams != null) Nids.param("n_tcp_streams", tcpStreams);
         Nids.param("checksums", checksum);
         Nids.param("tcp_gaps", gaps);
+        Nids.param("tcp_midstream", midstream);
     }
 
     /**

@@ -48,6 +48,8 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
     private static final class Flow extends StreamTally {
         Dumper.Sink ctsSink;
         Dumper.Sink stcSink;
+        /** Picked up without its handshake (--midstream). */
+        boolean midstream;
 
         Flow(Tuple4 addr, long seq, double ts) {
             super(addr, seq, ts);
@@ -164,10 +166,12 @@ final class Reporter implements TcpHandler, UdpHandler, WarningHandler {
                 o.addProperty("missing_cts", flow.missingCts());
                 o.addProperty("missing_stc", flow.missingStc());
             }
+            if (flow.midstream()) o.addProperty("midstream", true);
             if (source != null) o.addProperty("capture", source);
             out.line(Json.GSON.toJson(o));
         } else {
-            String mark = state == Nids.NIDS_CLOSE ? "" : " [" + StreamTally.stateName(state) + "]";
+            String mark = (state == Nids.NIDS_CLOSE ? "" : " [" + StreamTally.stateName(state) + "]")
+                    + (flow.midstream() ? " [midstream]" : "");
             if (flow.gaps() > 0) {
                 mark += " [gaps: " + flow.gaps() + ", missing " + flow.missingCts() + "B/" + flow.missingStc() + "B]";
             }

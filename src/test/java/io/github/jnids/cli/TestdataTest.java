@@ -173,6 +173,7 @@ class TestdataTest {
         if (dumpOptions.contains("--no-checksum")) args.add("--no-checksum");
         if (udp) args.add("--udp");
         if (warn) args.add("--scan");
+        if (dumpOptions.contains("--midstream")) args.add("--midstream");
         args.add(capture.toString());
         Result auto = Jnids.run(args.toArray(String[]::new));
         // A capture that ends in an error has no capture record: those listed are known to hold

@@ -29,7 +29,7 @@ import io.github.jnids.WarningHandler;
  * {@code src=[2001:db8::1]}), its text as the API gives it (RFC 5952).
  *
  * <pre>
- *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] CAPTURE
+ *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--midstream] CAPTURE
  * </pre>
  *
  * It runs on any {@link NidsSession} (the default one, {@code Nids.session()},
@@ -48,7 +48,7 @@ public final class NidsDumpJava {
         }
     }
 
-    private final boolean noChecksum, udp, ip, frag, warn, hex, gaps;
+    private final boolean noChecksum, udp, ip, frag, warn, hex, gaps, midstream;
     private final String checksums, unverified;
     private final Path capture;
     private final List<String> out = new ArrayList<>();
@@ -56,7 +56,7 @@ public final class NidsDumpJava {
     private final List<String> exiting = new ArrayList<>();
 
     private NidsDumpJava(List<String> options, Path capture) {
-        boolean n = false, u = false, i = false, f = false, w = false, h = false, g = false;
+        boolean n = false, u = false, i = false, f = false, w = false, h = false, g = false, m = false;
         String c = null, net = null;
         for (String o : options) {
             switch (o) {
@@ -67,6 +67,7 @@ public final class NidsDumpJava {
                 case "--warn" -> w = true;
                 case "--hex" -> h = true;
                 case "--gaps" -> g = true;
+                case "--midstream" -> m = true;
                 // Java only (nids_dump has no such option): the parameter checksums
                 case "--checksums=on", "--checksums=auto", "--checksums=off" -> c = o.substring("--checksums=".length());
                 default -> {
@@ -85,6 +86,7 @@ public final class NidsDumpJava {
         warn = w;
         hex = h;
         gaps = g;
+        midstream = m;
         checksums = c;
         unverified = net;
         this.capture = capture;
@@ -98,7 +100,7 @@ public final class NidsDumpJava {
     public static void main(String[] args) {
         List<String> options = new ArrayList<>(List.of(args));
         if (options.isEmpty() || options.get(options.size() - 1).startsWith("--")) {
-            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] CAPTURE");
+            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] [--midstream] CAPTURE");
             System.exit(2);
         }
         Path file = Path.of(options.remove(options.size() - 1));
@@ -159,7 +161,7 @@ public final class NidsDumpJava {
                 tcp.client().collectUrg(true);
                 tcp.server().collectUrg(true);
                 tcp.user(new StreamCrc());
-                out.add("TCP EST" + t);
+                out.add("TCP EST" + t + (tcp.midstream() ? " midstream=" + tcp.midstreamRoles() : ""));
             }
             case Nids.NIDS_DATA -> {
                 StreamCrc st = (StreamCrc) tcp.user();
@@ -238,7 +240,7 @@ public final class NidsDumpJava {
 
     /** Set while the dump is set up on its session: what to restore and whether init() failed. */
     private NidsSession session;
-    private Object oldFilename, oldScanHosts, oldChecksums, oldGaps;
+    private Object oldFilename, oldScanHosts, oldChecksums, oldGaps, oldMidstream;
     private String error;
     private boolean finished;
 
@@ -270,6 +272,7 @@ public final class NidsDumpJava {
                 : unverified != null ? List.of(Map.entry(unverified, false)) : List.of());
         oldChecksums = s.param("checksums", checksums);
         oldGaps = s.param("tcp_gaps", gaps ? "skip" : "wait");
+        oldMidstream = s.param("tcp_midstream", midstream);
         s.registerTcp(tcpHandler);
         if (udp) s.registerUdp(udpHandler);
         if (ip) s.registerIp(ipHandler);
@@ -345,6 +348,7 @@ public final class NidsDumpJava {
             s.chksumCtl(List.of());
             s.param("checksums", oldChecksums);
             s.param("tcp_gaps", oldGaps);
+            s.param("tcp_midstream", oldMidstream);
             s.param("scan_num_hosts", oldScanHosts);
             s.param("filename", oldFilename);
         }

@@ -30,6 +30,9 @@ public final class TcpConversation {
     private long clientTsvalOnce = -1, serverTsvalOnce = -1, lastClientTsval, lastServerTsval;
     private boolean badChecksums;
     private long step = 100;
+    /** Packets still to lose (not written: not captured), and whether the capture is running at all. */
+    private int lose;
+    private boolean capturing = true;
 
     public TcpConversation(CaptureWriter out, String client, int cport, String server, int sport) {
         this.out = out;
@@ -37,6 +40,18 @@ public final class TcpConversation {
         this.cport = cport;
         this.server = server;
         this.sport = sport;
+    }
+
+    /** The next {@code n} packets are sent but not captured (e.g. {@code lose(1).syn()}: a lost SYN). */
+    public TcpConversation lose(int n) {
+        this.lose = n;
+        return this;
+    }
+
+    /** Whether packets sent from now on are captured (false: a capture that starts, or stops, later). */
+    public TcpConversation capturing(boolean on) {
+        this.capturing = on;
+        return this;
     }
 
     /** Sets the clock: the next packet is one step (100 microseconds unless set) after {@code micros}. */
@@ -140,6 +155,12 @@ public final class TcpConversation {
     }
 
     private void emit(boolean fromClient, long seq, long ack, int flags, int urg, byte[] data) {
+        if (lose > 0 || !capturing) {
+            // sent but not captured: the clock and the sequence numbers move on
+            if (lose > 0) lose--;
+            micros += step;
+            return;
+        }
         byte[] seg = segment(fromClient, seq, ack, flags, urg, data);
         if (badChecksums) seg = corruptChecksum(seg, 6);
         ip(fromClient ? ipv4(client, server, 6, 1, 0, false, ipOptions, seg)
