@@ -61,6 +61,33 @@ public static final int NIDS_RESET = 4;
 public static final int NIDS_TIMED_OUT = 5;
 public static final int NIDS_EXITING =   6;	/* nids is exiting; last chance to get data */
 
+/*
+  IPv6 (nids_params.ipv6: 1 by default; 0 ignores IPv6 as libnids 1.26 did).
+  IPv6 datagrams are taken from every link type libnids reads (Ethernet type
+  0x86dd, 802.1Q, the 802.11 family, raw DLT_RAW and DLT_IPV6, and, by the
+  version nibble, Linux cooked, NULL/loopback, PPP, ...), their extension
+  headers walked (hop-by-hop options, routing, destination options,
+  authentication; fragments reassembled), every length checked against the
+  captured bytes. Callbacks tell IPv6 from IPv4 by the version nibble of the
+  IP header they get, ((u_char *)iph)[0] >> 4 == 6:
+  - IP fragment callbacks get IPv6 packets as captured, as IPv4 ones;
+    nids_params.ip_filter sees them too;
+  - IP callbacks get IPv6 datagrams whole or reassembled: 40 + payload
+    length bytes, without fragment header;
+  - warnings NIDS_WARN_IP and NIDS_WARN_TCP may carry an IPv6 header:
+    NIDS_WARN_IP_HDR for a malformed or partly captured header or extension
+    header, NIDS_WARN_IP_SRR for a routing header with segments left (the
+    datagram is dropped, as IPv4 source-routed ones), NIDS_WARN_IP_OVERLAP
+    for overlapping fragments (the datagram is dropped). Their source and
+    destination addresses are at bytes 8 and 24 of the header;
+  - UDP callbacks get UDP over IPv6 with a struct tuple4 of its ports (0 as
+    addresses) and the struct ip * argument pointing at the IPv6 header. The
+    checksum is verified with the IPv6 pseudo-header, and 0 is an error
+    (RFC 8200, 8.1) unless the source is exempted (nids_chksum_ctl6);
+  - TCP streams over IPv6: see struct tcp_stream's ipv6 and addr6;
+  - scan warnings: see struct host's ipv6 (scan.h).
+*/
+
 /* tcp_stream.midstream: how a stream picked up without its whole handshake
    (nids_params.tcp_midstream) got its client and server; 0: handshake seen */
 public static final int NIDS_MIDSTREAM_SYN =     1;	/* its SYN was seen, not its SYN/ACK: exact */
@@ -70,6 +97,15 @@ public static final int NIDS_MIDSTREAM_FIRST =   4;	/* guessed: who sent the fir
 
 public static final int NIDS_DO_CHKSUM =  0;
 public static final int NIDS_DONT_CHKSUM = 1;
+
+/* nids_params.tcp_gaps: what a hole in a direction's data does (a segment
+   that was sent but not captured). WAIT: libnids' behaviour, nothing after
+   the hole is delivered until it fills. SKIP: the hole is given up once it
+   can no longer fill (see struct half_stream's gap fields). */
+public static final int NIDS_TCP_GAPS_WAIT = 0;
+public static final int NIDS_TCP_GAPS_SKIP = 1;
+/* nids_params.tcp_gap_queue_limit's default: bytes held behind a hole */
+public static final int NIDS_TCP_GAP_QUEUE_LIMIT = 262144;
 
 public static class tuple4 extends Pointer {
     static { Loader.load(); }
@@ -92,6 +128,35 @@ public static class tuple4 extends Pointer {
   public native @Cast("u_short") short dest(); public native tuple4 dest(short setter);
   public native @Cast("u_int") int saddr(); public native tuple4 saddr(int setter);
   public native @Cast("u_int") int daddr(); public native tuple4 daddr(int setter);
+}
+
+/*
+  The addresses of an IPv6 stream (nids_params.ipv6): ports in host byte
+  order as in struct tuple4, addresses of 16 bytes in network byte order.
+*/
+public static class tuple6 extends Pointer {
+    static { Loader.load(); }
+    /** Default native constructor. */
+    public tuple6() { super((Pointer)null); allocate(); }
+    /** Native array allocator. Access with {@link Pointer#position(long)}. */
+    public tuple6(long size) { super((Pointer)null); allocateArray(size); }
+    /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
+    public tuple6(Pointer p) { super(p); }
+    private native void allocate();
+    private native void allocateArray(long size);
+    @Override public tuple6 position(long position) {
+        return (tuple6)super.position(position);
+    }
+    @Override public tuple6 getPointer(long i) {
+        return new tuple6((Pointer)this).offsetAddress(i);
+    }
+
+  public native @Cast("u_short") short source(); public native tuple6 source(short setter);
+  public native @Cast("u_short") short dest(); public native tuple6 dest(short setter);
+  public native @Cast("u_char") byte saddr(int i); public native tuple6 saddr(int i, byte setter);
+  @MemberGetter public native @Cast("u_char*") BytePointer saddr();
+  public native @Cast("u_char") byte daddr(int i); public native tuple6 daddr(int i, byte setter);
+  @MemberGetter public native @Cast("u_char*") BytePointer daddr();
 }
 
 public static class half_stream extends Pointer {
@@ -138,6 +203,17 @@ public static class half_stream extends Pointer {
   public native @Cast("u_int") int wscale(); public native half_stream wscale(int setter);
   public native @Cast("skbuff*") Pointer list(); public native half_stream list(Pointer setter);
   public native @Cast("skbuff*") Pointer listtail(); public native half_stream listtail(Pointer setter);
+  /* With tcp_gaps SKIP, a hole is given up when the receiver acknowledged
+     beyond it, when more than tcp_gap_queue_limit bytes wait behind it
+     (rmem_alloc then counts the data bytes held out of order), or when the
+     stream ends (what is held is delivered before the end event). count,
+     offset and urg_count go on counting delivered bytes only.
+     gap_before: sequence numbers given up right before this callback's new
+     bytes (count_new, or the urgent byte), else 0; gaps: holes given up so
+     far; missing: their sequence numbers in all (a lost urgent byte counts). */
+  public native long gap_before(); public native half_stream gap_before(long setter);
+  public native int gaps(); public native half_stream gaps(int setter);
+  public native long missing(); public native half_stream missing(long setter);
 }
 
 public static class tcp_stream extends Pointer {
@@ -171,6 +247,15 @@ public static class tcp_stream extends Pointer {
   public native tcp_stream next_free(); public native tcp_stream next_free(tcp_stream setter);
   public native Pointer user(); public native tcp_stream user(Pointer setter);
   public native long ts(); public native tcp_stream ts(long setter);
+  /*
+    IPv6 (nids_params.ipv6). An IPv4 stream has ipv6 0 (addr6 unused).
+    A stream over IPv6 has ipv6 1 and its addresses in addr6; its addr
+    holds the same ports and 0 as addresses. IPv6 and IPv4 streams share the
+    table, its size and limit (n_tcp_streams), the states, queues and
+    timeouts: IPv6 is the same engine with longer addresses.
+  */
+  public native int ipv6(); public native tcp_stream ipv6(int setter);
+  public native @ByRef tuple6 addr6(); public native tcp_stream addr6(tuple6 setter);
   public native @Cast("char") byte midstream(); public native tcp_stream midstream(byte setter);		/* NIDS_MIDSTREAM_*, or 0 */
   public native @Cast("char") byte midstream_unseen(); public native tcp_stream midstream_unseen(byte setter);	/* 1 client, 2 server: that half's start not seen yet */
 }
@@ -214,6 +299,11 @@ public static class nids_prm extends Pointer {
   public native int tcp_workarounds(); public native nids_prm tcp_workarounds(int setter);
   public native @Cast("pcap_t*") Pointer pcap_desc(); public native nids_prm pcap_desc(Pointer setter);
   public native int tcp_flow_timeout(); public native nids_prm tcp_flow_timeout(int setter);
+  public native int ipv6(); public native nids_prm ipv6(int setter);			/* 1 (default): IPv6 datagrams are decoded,
+				   reassembled and delivered as IPv4's are;
+				   0: they are ignored, as by libnids 1.26 */
+  public native int tcp_gaps(); public native nids_prm tcp_gaps(int setter);			/* NIDS_TCP_GAPS_WAIT (default) or NIDS_TCP_GAPS_SKIP */
+  public native int tcp_gap_queue_limit(); public native nids_prm tcp_gap_queue_limit(int setter);	/* SKIP: bytes held behind a hole before it is given up */
   public native int tcp_midstream(); public native nids_prm tcp_midstream(int setter);	/* nonzero: also report streams whose handshake was not seen */
 }
 
@@ -235,6 +325,9 @@ public static native int nids_dispatch(int arg0);
 public static native int nids_next();
 public static native void nids_pcap_handler(@Cast("u_char*") BytePointer arg0, @Cast("pcap_pkthdr*") Pointer arg1, @Cast("u_char*") BytePointer arg2);
 public static native tcp_stream nids_find_tcp_stream(tuple4 arg0);
+/* The IPv6 stream of those addresses, client first; NULL if none.
+   nids_find_tcp_stream() finds IPv4 streams only. */
+public static native tcp_stream nids_find_tcp_stream6(tuple6 arg0);
 public static native void nids_free_tcp_stream(tcp_stream arg0);
 
 public static native @ByRef nids_prm nids_params(); public static native void nids_params(nids_prm setter);
@@ -270,6 +363,38 @@ public static class nids_chksum_ctl extends Pointer {
 	public native @Cast("u_int") int reserved(); public native nids_chksum_ctl reserved(int setter);
 }
 public static native void nids_register_chksum_ctl(nids_chksum_ctl arg0, int arg1);
+
+/* IPv6 checksum rules: the TCP/UDP checksum of an IPv6 datagram whose source
+   address, ANDed with mask, equals netaddr (both 16 bytes, network byte
+   order) is verified or not as action says (NIDS_DO_CHKSUM,
+   NIDS_DONT_CHKSUM); the first matching rule applies, none: verified. The
+   IPv4 rules above never apply to IPv6 sources, nor these to IPv4 ones. The
+   table stays the caller's, as nids_register_chksum_ctl()'s. */
+public static class nids_chksum_ctl6 extends Pointer {
+    static { Loader.load(); }
+    /** Default native constructor. */
+    public nids_chksum_ctl6() { super((Pointer)null); allocate(); }
+    /** Native array allocator. Access with {@link Pointer#position(long)}. */
+    public nids_chksum_ctl6(long size) { super((Pointer)null); allocateArray(size); }
+    /** Pointer cast constructor. Invokes {@link Pointer#Pointer(Pointer)}. */
+    public nids_chksum_ctl6(Pointer p) { super(p); }
+    private native void allocate();
+    private native void allocateArray(long size);
+    @Override public nids_chksum_ctl6 position(long position) {
+        return (nids_chksum_ctl6)super.position(position);
+    }
+    @Override public nids_chksum_ctl6 getPointer(long i) {
+        return new nids_chksum_ctl6((Pointer)this).offsetAddress(i);
+    }
+
+	public native @Cast("u_char") byte netaddr(int i); public native nids_chksum_ctl6 netaddr(int i, byte setter);
+	@MemberGetter public native @Cast("u_char*") BytePointer netaddr();
+	public native @Cast("u_char") byte mask(int i); public native nids_chksum_ctl6 mask(int i, byte setter);
+	@MemberGetter public native @Cast("u_char*") BytePointer mask();
+	public native @Cast("u_int") int action(); public native nids_chksum_ctl6 action(int setter);
+	public native @Cast("u_int") int reserved(); public native nids_chksum_ctl6 reserved(int setter);
+}
+public static native void nids_register_chksum_ctl6(nids_chksum_ctl6 arg0, int arg1);
 
 /*
  * Engines. An engine holds all of libnids' state: parameters, the callback
@@ -427,6 +552,9 @@ public static native int jnids_set_string_param(jnids_session s, int which, Stri
 public static native int jnids_set_chksum_ctl(jnids_session s, @Const IntPointer triples, int n);
 public static native int jnids_set_chksum_ctl(jnids_session s, @Const IntBuffer triples, int n);
 public static native int jnids_set_chksum_ctl(jnids_session s, @Const int[] triples, int n);
+/* The same for the IPv6 rules (nids_register_chksum_ctl6): n rules of 33
+ * bytes each, 16 of network address, 16 of mask, 1 of action. */
+public static native int jnids_set_chksum_ctl6(jnids_session s, @Cast("const u_char*") BytePointer rules, int n);
 /* Fixed native bytes a session holds once open, measured as its parts:
  * 0 the session record, 1 staging address space (committed as touched),
  * 2 coroutine stack address space (committed as touched), 3 read buffer. */
@@ -485,6 +613,24 @@ public static class jnids_filter_upcall extends FunctionPointer {
     public native int call(int session, int len);
 }
 
+/* Offsets of a half stream's fields from JNIDS_TCP_CLIENT or JNIDS_TCP_SERVER. */
+/** enum  */
+public static final int
+    JNIDS_HALF_STATE = 0,
+    JNIDS_HALF_COLLECT = 1,     /* Java may rewrite it */
+    JNIDS_HALF_COLLECT_URG = 2, /* Java may rewrite it */
+    JNIDS_HALF_COUNT = 3,
+    JNIDS_HALF_OFFSET = 4,
+    JNIDS_HALF_COUNT_NEW = 5,
+    JNIDS_HALF_COUNT_NEW_URG = 6,
+    JNIDS_HALF_URGDATA = 7,
+    JNIDS_HALF_DATA = 8,        /* address of the buffered bytes */
+    JNIDS_HALF_BUFSIZE = 9,
+    JNIDS_HALF_GAP_BEFORE = 10,  /* tcp_gaps skip: sequence numbers given up right before the new bytes */
+    JNIDS_HALF_GAPS = 11,        /* holes given up so far */
+    JNIDS_HALF_MISSING = 12,     /* their sequence numbers in all */
+    JNIDS_HALF_SLOTS = 13;
+
 /* Box of a TCP callback: 64-bit slots, indices below. */
 /** enum  */
 public static final int
@@ -498,22 +644,11 @@ public static final int
     JNIDS_TCP_STREAM = 7,      /* address of the struct tcp_stream */
     JNIDS_TCP_MIDSTREAM = 8,   /* tcp_stream.midstream: NIDS_MIDSTREAM_*, 0 if its handshake was seen */
     JNIDS_TCP_CLIENT = 9,      /* first slot of the client half (JNIDS_HALF_*) */
-    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + 10,
-    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_SERVER + 10;
-
-/* Offsets of a half stream's fields from JNIDS_TCP_CLIENT or JNIDS_TCP_SERVER. */
-/** enum  */
-public static final int
-    JNIDS_HALF_STATE = 0,
-    JNIDS_HALF_COLLECT = 1,     /* Java may rewrite it */
-    JNIDS_HALF_COLLECT_URG = 2, /* Java may rewrite it */
-    JNIDS_HALF_COUNT = 3,
-    JNIDS_HALF_OFFSET = 4,
-    JNIDS_HALF_COUNT_NEW = 5,
-    JNIDS_HALF_COUNT_NEW_URG = 6,
-    JNIDS_HALF_URGDATA = 7,
-    JNIDS_HALF_DATA = 8,        /* address of the buffered bytes */
-    JNIDS_HALF_BUFSIZE = 9;
+    JNIDS_TCP_SERVER = JNIDS_TCP_CLIENT + JNIDS_HALF_SLOTS,
+    JNIDS_TCP_IPV6 = JNIDS_TCP_SERVER + JNIDS_HALF_SLOTS, /* 1: an IPv6 stream, addresses in the next slots (SADDR, DADDR 0) */
+    JNIDS_TCP_SADDR6 = JNIDS_TCP_SERVER + JNIDS_HALF_SLOTS + 1,      /* client IPv6 address: bytes 0-7 as a big-endian int64, then bytes 8-15 */
+    JNIDS_TCP_DADDR6 = JNIDS_TCP_SADDR6 + 2,
+    JNIDS_TCP_BOX_SLOTS = JNIDS_TCP_DADDR6 + 2;
 
 /* Box of a UDP, IP, IP fragment, warning or filter callback. The packet's
  * bytes are either left where libnids has them (zero copy: Java revokes its
@@ -529,7 +664,10 @@ public static final int
     JNIDS_PKT_SCAN_COUNT = 6,   /* scan warnings: probes in the scan staging area */
     JNIDS_PKT_IP_ADDR = 7,      /* where the IP datagram's bytes are (packet or staging buffer) */
     JNIDS_PKT_PAYLOAD_ADDR = 8, /* where the UDP payload's bytes are */
-    JNIDS_PKT_BOX_SLOTS = 9;
+    JNIDS_PKT_IPV6 = 9,         /* 1: IPv6 addresses, in the next slots (SADDR, DADDR 0) */
+    JNIDS_PKT_SADDR6 = 10,       /* bytes 0-7 of the address as a big-endian int64, then bytes 8-15 */
+    JNIDS_PKT_DADDR6 = JNIDS_PKT_SADDR6 + 2,
+    JNIDS_PKT_BOX_SLOTS = JNIDS_PKT_DADDR6 + 2;
 
 /** enum  */
 public static final int
@@ -539,8 +677,11 @@ public static final int
      * also jnids' for live captures), so that staging never cuts one; the
      * pages are committed only where staging is used at all. */
     JNIDS_STAGE_BYTES = 262144 + 64,
-    /* Scan probes are staged as triples of int64: address, port, flags. */
+    /* Scan probes are staged as JNIDS_SCAN_SLOTS int64 each: IPv4 address,
+     * port, flags, IPv6 address (two slots as JNIDS_PKT_SADDR6; for a scan
+     * from an IPv6 source, whose box has JNIDS_PKT_IPV6 1). */
     JNIDS_SCAN_MAX = 4096,
+    JNIDS_SCAN_SLOTS = 5,
     /* Capture files are read through a stdio buffer of this size rather
      * than libpcap's default (the file system's block size, 4 KB): a read(2)
      * per 4 KB is a large share of libnids' time on a fast capture, and in a
@@ -705,6 +846,8 @@ public static native @Cast("const char*") BytePointer jnids_pcap_version();
 
 // #include <jni.h>
 
+// #include "jnids.h"
+
 // #ifdef __cplusplus
 // #endif
 
@@ -720,6 +863,29 @@ public static native @Cast("const char*") BytePointer jnids_pcap_version();
  * is checked, as in all of the raw bindings.
  */
 @NoException(true) public static native int jnids_buffer_point(@Raw(withEnv = true) java.nio.ByteBuffer buffer, @Cast("jlong") long address, @Cast("jint") int capacity);
+
+/*
+ * jnids_call() and jnids_reply() for Java's event loop, which also point the
+ * packet views at the packet of the event they return and take them off the
+ * packet of the event they answer. Why: a handler's view is pointed and
+ * revoked by JNI field writes either way, but done here they cost no JNI
+ * transition of their own (a down-call each way was most of an IP or UDP
+ * callback's cost).
+ *
+ * The views (any may be NULL: not pointed) are the read-only direct buffers
+ * Java hands to handlers: UDP payload and UDP datagram (udp_box), IP datagram
+ * or fragment (ip_box), filtered datagram (filter_box). Each event of kind
+ * JNIDS_EV_UDP, JNIDS_EV_IP, JNIDS_EV_FILTER, or with JNIDS_EV_IP_FIRST,
+ * returns with its views showing exactly its bytes (address from the box,
+ * capacity the length Java would give it; Java then clears the view), the
+ * others untouched. Answering an event makes its views' capacity 0 before
+ * libnids goes on, so that no view kept by a handler can reach the memory
+ * again; Java sets their limits to 0 first. `answered` is the event being
+ * answered, as the previous call returned it. Only for sessions in zero copy
+ * (jnids_set_zero_copy): staged bytes are shown by fixed views.
+ */
+@NoException(true) public static native @Cast("int64_t") long jnids_event_call(@Raw(withEnv = true) java.nio.ByteBuffer udp_payload, @Raw java.nio.ByteBuffer udp_datagram, @Raw java.nio.ByteBuffer ip, @Raw java.nio.ByteBuffer filtered, @Cast("jnids_session*") long s, int op, int arg);
+@NoException(true) public static native @Cast("int64_t") long jnids_event_reply(@Raw(withEnv = true) java.nio.ByteBuffer udp_payload, @Raw java.nio.ByteBuffer udp_datagram, @Raw java.nio.ByteBuffer ip, @Raw java.nio.ByteBuffer filtered, @Cast("jnids_session*") long s, int reply, @Cast("int64_t") long answered);
 
 // #ifdef __cplusplus
 // #endif
@@ -824,6 +990,9 @@ public static native void jnids_offload_free(jnids_offload o);
 /* The user's checksum-control list (the array stays the caller's): given to
  * libnids for every packet the detector does not exempt. */
 public static native void jnids_offload_rules(jnids_offload o, nids_chksum_ctl rules, int n);
+/* The same for the IPv6 list. The detector examines IPv4 packets only: IPv6
+ * packets are verified as the IPv6 list says, or not at all when nothing is. */
+public static native void jnids_offload_rules6(jnids_offload o, nids_chksum_ctl6 rules, int n);
 
 /* Starts a capture: clears the counts, and for a regular file (filename not
  * NULL) examines its first packets. dlt is the capture's link type. */
