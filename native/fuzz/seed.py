@@ -241,7 +241,10 @@ def ip6frag_seeds():
         "chain": [frag6(0, 8, 1, nh=4, first=6), frag6(0, 32, 1, nh=4, first=6), frag6(32, 8, 0),
                   frag6(0, 16, 1, nh=4, first=17, second=1, ident=1), frag6(16, 8, 0, ident=1)],
         "timeout": inorder[:2] + [frag6(3000 - 1232, 0, 1, clock=254)] + inorder[2:] + inorder,
-        "memory": [frag6(0, 2040, 1, s=i & 3, d=i >> 2 & 3, ident=i >> 4 & 3) for i in range(64)] * 3,
+        # 192 distinct fragments of 2 KiB: over the engine bound of 1 bucket
+        "memory": [frag6(o, 2040, 1, s=i & 3, d=i >> 2 & 3, ident=i >> 4 & 3)
+                   for o in (0, 2040, 4080) for i in range(64)],
+        "memory-host": [frag6(o, 2040, 1, d=1, ident=i) for o in range(0, 2040 * 30, 2040) for i in range(4)],
         "oversized": [frag6(65528, 16, 0), frag6(65520, 8, 0, ext=2), frag6(0, 8, 1, ext=2)],
         "lengths": [frag6(0, 20, 1), frag6(8, 0, 1), frag6(24, 8, 1, ident=1), frag6(8, 8, 0, ident=1),
                     frag6(16, 8, 0, ident=2), frag6(32, 8, 0, ident=2), frag6(0, 16, 1, nh=6)],
