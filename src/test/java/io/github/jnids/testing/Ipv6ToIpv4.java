@@ -91,8 +91,7 @@ import java.util.Set;
  * </pre>
  */
 public final class Ipv6ToIpv4 {
-    static final int HOP = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NONE = 59,
-            DSTOPTS = 60;
+    static final int HOP = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, AH = 51, DSTOPTS = 60;
     /** libnids' IP_FRAG_TIME, about 30 seconds. */
     static final long FRAG_TIME_NANOS = 30_000_000_000L;
 
@@ -208,12 +207,6 @@ public final class Ipv6ToIpv4 {
                 break;
             }
             if (nh != HOP && nh != ROUTING && nh != DSTOPTS && nh != AH && nh != FRAGMENT) break;
-            if (nh == FRAGMENT && stopAtFragment) {
-                if (w.fragment >= 0) {
-                    w.malformed = "two fragment headers";
-                    break;
-                }
-            }
             if (at + 8 > end) {
                 w.malformed = "extension header past the payload";
                 break;
