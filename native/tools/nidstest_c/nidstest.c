@@ -81,11 +81,18 @@ static void print_exiting(void)
     n_exiting = cap_exiting = 0;
 }
 
-/* The addresses as jnids' Tuple4 fields give them: dotted quads, host-order ports. */
-static void ip(char *out, size_t n, u_int addr)
+/* The addresses as jnids' Tuple4 fields give them: dotted quads, host-order
+ * ports; an IPv6 stream's (tcp_stream.ipv6) as RFC 5952 text, which glibc's
+ * inet_ntop writes. */
+static void ip(char *out, size_t n, const struct tcp_stream *t, int client)
 {
+    if (t->ipv6) {
+        if (!inet_ntop(AF_INET6, client ? t->addr6.saddr : t->addr6.daddr, out, (socklen_t)n))
+            snprintf(out, n, "?");
+        return;
+    }
     struct in_addr a;
-    a.s_addr = addr;
+    a.s_addr = client ? t->addr.saddr : t->addr.daddr;
     snprintf(out, n, "%s", inet_ntoa(a));
 }
 
@@ -109,9 +116,9 @@ static int is_end_state(int s)
 /* "[+] src:sport - dst:dport (CTS: nB | STC: nB)", as nidstest.py prints it. */
 static void summary_line(struct tcp_stream *t)
 {
-    char s[32], d[32];
-    ip(s, sizeof s, t->addr.saddr);
-    ip(d, sizeof d, t->addr.daddr);
+    char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+    ip(s, sizeof s, t, 1);
+    ip(d, sizeof d, t, 0);
     printf("[+] %s:%d - %s:%d (CTS: %dB | STC: %dB)\n", s, t->addr.source, d, t->addr.dest,
            up_to(held(&t->server), t->server.count), up_to(held(&t->client), t->client.count));
 }
@@ -127,15 +134,15 @@ static void print_bytes(const char *data, int n)
 /* tcp.addr as Tuple4.toString() prints it: ((src, sport), (dst, dport)). */
 static void format_addr(char *out, size_t n, struct tcp_stream *t)
 {
-    char s[32], d[32];
-    ip(s, sizeof s, t->addr.saddr);
-    ip(d, sizeof d, t->addr.daddr);
+    char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+    ip(s, sizeof s, t, 1);
+    ip(d, sizeof d, t, 0);
     snprintf(out, n, "((%s, %d), (%s, %d))", s, t->addr.source, d, t->addr.dest);
 }
 
 static void print_addr(struct tcp_stream *t)
 {
-    char a[96];
+    char a[160];
     format_addr(a, sizeof a, t);
     fputs(a, stdout);
 }
@@ -163,7 +170,7 @@ static void tcp_callback(struct tcp_stream *t, void **param)
 static void handle_tcp_stream(struct tcp_stream *t, void **param)
 {
     (void)param;
-    char a[96], line[160];
+    char a[160], line[224];
     format_addr(a, sizeof a, t);
     snprintf(line, sizeof line, "tcps - %s  state: %d\n", a, t->nids_state);
     if (stable && t->nids_state == NIDS_EXITING)
