@@ -141,6 +141,8 @@ class ManySessionsTest {
         long rssWarm = 0, heapWarm = 0;
         long start = System.nanoTime();
         StringBuilder samples = new StringBuilder();
+        // RSS outside the heap every 500 cycles from the warm-up on, and at the end
+        List<Long> windows = new ArrayList<>();
         for (int cycle = 0; cycle < CYCLES; cycle++) {
             if (cycle == WARM_UP) {
                 long[] m = settledMemory();
@@ -148,7 +150,11 @@ class ManySessionsTest {
                 rssWarm = m[1];
                 liveBefore = NativeSession.live();
             }
-            if (cycle % 500 == 0) samples.append(' ').append(cycle).append(':').append(settledMemory()[1]);
+            if (cycle % 500 == 0) {
+                long rss = settledMemory()[1];
+                samples.append(' ').append(cycle).append(':').append(rss);
+                if (cycle >= WARM_UP) windows.add(rss);
+            }
             DumpCases.Case c = small.get(cycle % small.size());
             NidsDumpJava.Result r;
             NidsSession s = new NidsSession();
@@ -174,6 +180,7 @@ class ManySessionsTest {
                 + (NativeSession.live() - liveBefore) + " more than after the warm-up");
         long[] end = settledMemory();
         long heapEnd = end[0], rssEnd = end[1];
+        windows.add(rssEnd);
 
         // What a session never closed keeps: UNCLOSED of them, run and held.
         List<NidsSession> held = new ArrayList<>();
@@ -204,7 +211,16 @@ class ManySessionsTest {
                 measured);
         System.out.println("ManySessionsTest: " + report + "; RSS outside the heap (KiB) by cycle:" + samples);
         assertTrue(heapEnd - heapWarm < heapTolerance, "heap grew: " + report);
-        if (rssWarm > 0) assertTrue((rssEnd - rssWarm) * 1024 < rssTolerance, "RSS grew: " + report);
+        // A session leaked per cycle grows RSS in every window of 500 cycles (by about 500 times what an
+        // unclosed session keeps); the allocator and the JIT may grow it once, in one window, and then
+        // not again. So the check is on the window that grew least, against half a leak's growth.
+        long leastGrowth = Long.MAX_VALUE;
+        for (int i = 1; i < windows.size(); i++) leastGrowth = Math.min(leastGrowth, windows.get(i) - windows.get(i - 1));
+        double leakPerWindow = rssPerSession * 500 / 1024;
+        if (rssWarm > 0) {
+            assertTrue((rssEnd - rssWarm) * 1024 < rssTolerance || leastGrowth < leakPerWindow / 2,
+                    "RSS grew in every window of 500 cycles (least " + leastGrowth + " KiB): " + report);
+        }
         assertTrue(heapPerSession * measured > 2 * heapTolerance,
                 "the heap check could not see a leak of one session per cycle: " + report);
     }
