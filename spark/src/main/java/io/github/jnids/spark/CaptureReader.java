@@ -75,6 +75,9 @@ final class CaptureReader implements PartitionReader<InternalRow> {
         // libnids' port-scan detection costs time and memory per source host: on for warnings only, as the command.
         engine.param("scan_num_hosts", options.kind == ReadOptions.Kind.WARNINGS ? 256 : 0);
         if (options.tcpStreams != null) engine.param("n_tcp_streams", options.tcpStreams);
+        engine.param("ipv6", options.ipv6);
+        engine.param("tcp_gaps", options.gaps);
+        engine.param("tcp_midstream", options.midstream);
         Checksums.apply(engine, options.checksums);
         if (flows != null) {
             flows.capture(name);

@@ -23,7 +23,7 @@ final class ReadOptions implements Serializable {
 
     /** Every option this source reads; others are passed to Hadoop's configuration, as Spark's file sources do. */
     static final Set<String> NAMES = Set.of("path", "paths", "kind", "checksums", "filter", "tcpstreams", "ipv6",
-            "payload", "pathglobfilter", "recursivefilelookup", "ignorecorruptfiles", "rotation", "rotationkey");
+            "gaps", "midstream", "payload", "pathglobfilter", "recursivefilelookup", "ignorecorruptfiles", "rotation", "rotationkey");
 
     /** libnids' limit on n_tcp_streams that jnids accepts (the command's --tcp-streams). */
     static final int MAX_TCP_STREAMS = 1 << 24;
@@ -33,6 +33,12 @@ final class ReadOptions implements Serializable {
     final String checksums;
     final String filter;
     final Integer tcpStreams;
+    /** IPv6 reassembled (the library's {@code ipv6}, default true). */
+    final boolean ipv6;
+    /** The command's --gaps: "skip" (default, as the command) or "wait" (libnids' behaviour). */
+    final String gaps;
+    /** The command's --midstream: also streams whose handshake is not in the capture. */
+    final boolean midstream;
     /** Bytes of payload kept per direction (TCP) or datagram (UDP); -1: no payload columns. */
     final int payload;
     final String pathGlobFilter;
@@ -54,10 +60,9 @@ final class ReadOptions implements Serializable {
         this.filter = f == null || f.isBlank() ? null : f.strip();
         this.tcpStreams = options.containsKey("tcpstreams")
                 ? intOption("tcpStreams", options.get("tcpstreams"), 1, MAX_TCP_STREAMS) : null;
-        if (bool("ipv6", options.getOrDefault("ipv6", "false"))) {
-            throw new IllegalArgumentException("jnids: option ipv6=true is not supported yet: libnids reassembles"
-                    + " IPv4 only, and IPv6 packets are skipped; leave ipv6 unset or false");
-        }
+        this.ipv6 = bool("ipv6", options.getOrDefault("ipv6", "true"));
+        this.gaps = oneOf("gaps", options.getOrDefault("gaps", "skip"), "skip", "wait");
+        this.midstream = bool("midstream", options.getOrDefault("midstream", "false"));
         this.payload = options.containsKey("payload")
                 ? intOption("payload", options.get("payload"), 0, Integer.MAX_VALUE - 16) : -1;
         if (payload >= 0 && kind == Kind.WARNINGS) {

@@ -44,8 +44,14 @@ class CommandEqualityTest {
         return out;
     }
 
+    /** testdata's folders of captures: IPv4, IPv6, and captures with holes (the command's --gaps skip). */
+    static Path[] testdataDirs() {
+        return Stream.of("captured", "captured/ipv6", "synth", "synth/ipv6", "hostile", "lossy")
+                .map(SparkTests::testdata).toArray(Path[]::new);
+    }
+
     static List<Path> testdata() {
-        return captures(SparkTests.testdata("captured"), SparkTests.testdata("synth"), SparkTests.testdata("hostile"));
+        return captures(testdataDirs());
     }
 
     static String[] dirs(Path... d) {
@@ -110,7 +116,7 @@ class CommandEqualityTest {
         List<Path> files = testdata();
         Dataset<Row> df = SparkTests.spark().read().format("jnids")
                 .option("pathGlobFilter", GLOB).option("ignoreCorruptFiles", "true")
-                .load(dirs(SparkTests.testdata("captured"), SparkTests.testdata("synth"), SparkTests.testdata("hostile")));
+                .load(dirs(testdataDirs()));
         assertEquals(files.size(), df.rdd().getNumPartitions(), "one partition per capture file");
         assertSame(expectedTcp(ALL_RECORDS, files), byFile(tcpRows(df)), 100);
     }
@@ -148,7 +154,7 @@ class CommandEqualityTest {
         List<Path> files = testdata();
         Dataset<Row> df = SparkTests.spark().read().format("jnids").option("kind", "udp")
                 .option("pathGlobFilter", GLOB).option("ignoreCorruptFiles", "true")
-                .load(dirs(SparkTests.testdata("captured"), SparkTests.testdata("synth"), SparkTests.testdata("hostile")))
+                .load(dirs(testdataDirs()))
                 .selectExpr("capture", "src", "sport", "dst", "dport", "bytes", "unix_micros(ts)");
         Map<Path, List<String>> expected = new LinkedHashMap<>();
         Cli.perFile(ALL_RECORDS, files, "udp").forEach((f, records) -> expected.put(f, records.stream()
@@ -164,7 +170,7 @@ class CommandEqualityTest {
         List<Path> files = testdata();
         Dataset<Row> df = SparkTests.spark().read().format("jnids").option("kind", "warnings")
                 .option("pathGlobFilter", GLOB).option("ignoreCorruptFiles", "true")
-                .load(dirs(SparkTests.testdata("captured"), SparkTests.testdata("synth"), SparkTests.testdata("hostile")))
+                .load(dirs(testdataDirs()))
                 .selectExpr("capture", "type", "kind", "code", "coalesce(message, '-')", "coalesce(src, '-')",
                         "coalesce(sport, 0)", "coalesce(dst, '-')", "coalesce(dport, 0)",
                         "coalesce(to_json(probes), '-')", "unix_micros(ts)");

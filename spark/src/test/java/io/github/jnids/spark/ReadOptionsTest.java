@@ -30,12 +30,21 @@ class ReadOptionsTest {
         assertTrue(failure(() -> jnids().option("payload", "-1").load(CAPTURE)).contains("option payload must be between 0"));
         assertTrue(failure(() -> jnids().option("tcpStreams", "lots").load(CAPTURE)).contains("option tcpStreams must be a whole number"));
         assertTrue(failure(() -> jnids().option("rotation", "yes").load(CAPTURE)).contains("option rotation must be one of true, false"));
-        assertTrue(failure(() -> jnids().option("ipv6", "true").load(CAPTURE)).contains("ipv6=true is not supported yet"));
+        assertTrue(failure(() -> jnids().option("ipv6", "maybe").load(CAPTURE)).contains("option ipv6 must be one of true, false"));
+        assertTrue(failure(() -> jnids().option("gaps", "fill").load(CAPTURE)).contains("option gaps must be one of skip, wait"));
+        assertTrue(failure(() -> jnids().option("midstream", "1").load(CAPTURE)).contains("option midstream must be one of true, false"));
         assertTrue(failure(() -> jnids().option("kind", "warnings").option("payload", 10).load(CAPTURE))
                 .contains("payload applies to kind tcp and udp"));
         assertTrue(failure(() -> jnids().load()).contains("no capture path given"));
         String schema = failure(() -> jnids().schema(new StructType().add("x", "int")).load(CAPTURE).collectAsList());
         assertTrue(schema.contains("does not support user-specified schema"), schema);
+    }
+
+    @Test
+    void ipv6FalseSkipsIpv6Streams() {
+        String v6 = SparkTests.testdata("captured").resolve("ipv6").resolve("http-small.pcap").toString();
+        assertEquals(6, jnids().load(v6).collectAsList().size(), "IPv6 streams by default");
+        assertEquals(0, jnids().option("ipv6", "false").load(v6).collectAsList().size());
     }
 
     @Test
