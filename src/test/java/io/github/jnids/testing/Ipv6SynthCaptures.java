@@ -174,7 +174,7 @@ public final class Ipv6SynthCaptures {
         // payload: dropped as malformed
         w.ip(datagram(C, S, List.of(destinationOptions(0)), NONE, new byte[0]));
         w.ip(datagram(C, S, 253, Packets.text(20, 79)));
-        return new Capture("ext-headers", w.w.bytes(), "--udp --ip",
+        return new Capture("ext-headers", w.w.bytes(), "--udp --ip --warn",
                 "TCP segments and UDP datagrams with each extension header (hop-by-hop, destination options, routing "
                         + "type 0 and 2, AH) and a chain of five; a routing header with a segment left (dropped as "
                         + "a source-routed datagram); no-next-header (IP line only) and header 253 (an extension header, malformed: dropped)");
