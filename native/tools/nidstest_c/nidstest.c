@@ -81,19 +81,32 @@ static void print_exiting(void)
     n_exiting = cap_exiting = 0;
 }
 
-/* The addresses as jnids' Tuple4 fields give them: dotted quads, host-order
- * ports; an IPv6 stream's (tcp_stream.ipv6) as RFC 5952 text, which glibc's
- * inet_ntop writes. */
-static void ip(char *out, size_t n, const struct tcp_stream *t, int client)
+/* The addresses as jnids' Tuple4 fields give them: dotted quads, host-order ports. */
+static void ip(char *out, size_t n, u_int addr)
+{
+    struct in_addr a;
+    a.s_addr = addr;
+    snprintf(out, n, "%s", inet_ntoa(a));
+}
+
+/*
+  A stream's addresses and ports as Tuple4 gives them: an IPv6 stream's
+  (addr6, the patched libnids' nids.h) as inet_ntop() writes them, RFC 5952
+  text for the addresses of the captures here.
+*/
+static void stream_addrs(const struct tcp_stream *t, char *s, char *d, size_t n, int *sport, int *dport)
 {
     if (t->ipv6) {
-        if (!inet_ntop(AF_INET6, client ? t->addr6.saddr : t->addr6.daddr, out, (socklen_t)n))
-            snprintf(out, n, "?");
+        inet_ntop(AF_INET6, t->addr6.saddr, s, n);
+        inet_ntop(AF_INET6, t->addr6.daddr, d, n);
+        *sport = t->addr6.source;
+        *dport = t->addr6.dest;
         return;
     }
-    struct in_addr a;
-    a.s_addr = client ? t->addr.saddr : t->addr.daddr;
-    snprintf(out, n, "%s", inet_ntoa(a));
+    ip(s, n, t->addr.saddr);
+    ip(d, n, t->addr.daddr);
+    *sport = t->addr.source;
+    *dport = t->addr.dest;
 }
 
 /* Python's data[:n] on what libnids holds for a direction (count - offset bytes). */
@@ -117,9 +130,9 @@ static int is_end_state(int s)
 static void summary_line(struct tcp_stream *t)
 {
     char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
-    ip(s, sizeof s, t, 1);
-    ip(d, sizeof d, t, 0);
-    printf("[+] %s:%d - %s:%d (CTS: %dB | STC: %dB)\n", s, t->addr.source, d, t->addr.dest,
+    int sport, dport;
+    stream_addrs(t, s, d, sizeof s, &sport, &dport);
+    printf("[+] %s:%d - %s:%d (CTS: %dB | STC: %dB)\n", s, sport, d, dport,
            up_to(held(&t->server), t->server.count), up_to(held(&t->client), t->client.count));
 }
 
@@ -135,14 +148,14 @@ static void print_bytes(const char *data, int n)
 static void format_addr(char *out, size_t n, struct tcp_stream *t)
 {
     char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
-    ip(s, sizeof s, t, 1);
-    ip(d, sizeof d, t, 0);
-    snprintf(out, n, "((%s, %d), (%s, %d))", s, t->addr.source, d, t->addr.dest);
+    int sport, dport;
+    stream_addrs(t, s, d, sizeof s, &sport, &dport);
+    snprintf(out, n, "((%s, %d), (%s, %d))", s, sport, d, dport);
 }
 
 static void print_addr(struct tcp_stream *t)
 {
-    char a[160];
+    char a[128];
     format_addr(a, sizeof a, t);
     fputs(a, stdout);
 }
@@ -170,7 +183,7 @@ static void tcp_callback(struct tcp_stream *t, void **param)
 static void handle_tcp_stream(struct tcp_stream *t, void **param)
 {
     (void)param;
-    char a[160], line[224];
+    char a[128], line[192];
     format_addr(a, sizeof a, t);
     snprintf(line, sizeof line, "tcps - %s  state: %d\n", a, t->nids_state);
     if (stable && t->nids_state == NIDS_EXITING)

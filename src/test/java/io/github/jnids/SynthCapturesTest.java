@@ -96,7 +96,7 @@ class SynthCapturesTest {
         // and nothing else: every committed capture or options file comes from the generator
         TreeSet<String> committed;
         try (Stream<Path> s = Files.list(DIR)) {
-            // (ipv6/ is Ipv6SynthCaptures', checked by Ipv6SynthCapturesTest)
+            // files only: synth/ipv6/ has its own generator (Ipv6SynthCaptures) and test
             committed = s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
                     .filter(n -> !n.endsWith(".expected") && !n.equals("README.md") && !n.endsWith(".sh"))
                     .collect(Collectors.toCollection(TreeSet::new));

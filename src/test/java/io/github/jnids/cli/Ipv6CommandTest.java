@@ -21,9 +21,7 @@ import io.github.jnids.testing.Ipv6Oracle;
 /**
  * The command on IPv6: bracketed addresses in the text lines, plain ones in
  * JSON, tcpflow's names for IPv6 flows in {@code --dump}, BPF {@code ip6}
- * filters. The tests marked "needs the IPv6 library" are skipped (saying so)
- * until the bundled libnids reads IPv6; {@code -Djnids.ipv6.require=true} runs
- * them regardless.
+ * filters.
  */
 class Ipv6CommandTest {
     private static final Path BASE = Paths.get(System.getProperty("jnids.basedir", "."));
@@ -96,17 +94,9 @@ class Ipv6CommandTest {
         assertEquals(all.lines(), either.lines(), either::toString);
     }
 
-    private static void needsIpv6Library() {
-        if (!Boolean.getBoolean("jnids.ipv6.require")) {
-            Assumptions.assumeTrue(Ipv6Oracle.libraryHasIpv6(), "skipped: the bundled libnids does not read IPv6 yet "
-                    + "(no parameter 'ipv6'); -Djnids.ipv6.require=true runs this test anyway");
-        }
-    }
-
-    /** [needs the IPv6 library] the default lines, JSON, -f ip6, --udp and --scan on IPv6 captures. */
+    /** The default lines, JSON, -f ip6, --udp and --scan on IPv6 captures. */
     @Test
     void ipv6StreamsInEveryOutput() {
-        needsIpv6Library();
         Jnids.Result r = Jnids.run(HTTP6.toString());
         assertEquals(0, r.exit(), r::toString);
         assertEquals(6, r.lines().size(), r::toString);
@@ -123,10 +113,9 @@ class Ipv6CommandTest {
                 scan::toString);
     }
 
-    /** [needs the IPv6 library] --dump writes tcpflow's files for an IPv6 capture, byte for byte. */
+    /** {@code --dump} writes tcpflow's files for an IPv6 capture, byte for byte. */
     @Test
     void dumpOfAnIpv6CaptureIsTcpflows() throws Exception {
-        needsIpv6Library();
         Path tcpflow = Paths.get("/usr/bin/tcpflow");
         Assumptions.assumeTrue(Files.isExecutable(tcpflow), "skipped: tcpflow is not installed");
         Path theirs = Files.createDirectories(dir.resolve("tcpflow")), ours = dir.resolve("jnids");

@@ -154,11 +154,6 @@ class TestdataTest {
     record End(String src, int sport, String dst, int dport, String state, long cts, long stc) { }
 
     private void check(Path capture, Path expectedFile) throws IOException {
-        if (expectedFile.getParent().getFileName().toString().equals("ipv6") && !Boolean.getBoolean("jnids.ipv6.require")) {
-            // expected outputs made by the IPv6 oracle (testdata/README.md)
-            assumeTrue(io.github.jnids.testing.Ipv6Oracle.libraryHasIpv6(), "skipped: the bundled libnids does not "
-                    + "read IPv6 yet (no parameter 'ipv6'); -Djnids.ipv6.require=true runs this check anyway");
-        }
         List<String> expected = Files.readAllLines(expectedFile).stream().map(TestdataTest::unbracketed).toList();
         Path optionsFile = expectedFile.resolveSibling(
                 expectedFile.getFileName().toString().replace(".expected", ".options"));

@@ -13,9 +13,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.github.jnids.Nids;
-import io.github.jnids.NidsSession;
-
 /**
  * What libnids must report for an IPv6 capture, from IPv4-only libnids: the
  * capture is translated ({@link Ipv6ToIpv4}), native/tools/nids_dump runs on
@@ -52,8 +49,19 @@ public final class Ipv6Oracle {
         Ipv6ToIpv4.Translation t = Ipv6ToIpv4.translate(capture);
         Path v4 = dir.resolve(capture.getFileName() + ".ipv4.pcap");
         Files.write(v4, t.capture());
-        NidsDumpJava.Result c = NidsDumpC.dump(v4, options);
+        NidsDumpJava.Result c = NidsDumpC.dump(v4, ipv4Only(options));
         return new Oracle(new NidsDumpJava.Result(mapBack(c.lines(), t.toIpv6()), c.status()), c, t, v4);
+    }
+
+    /**
+     * The options for the translation's dump: IPv6 off ({@code --no-ipv6}), so
+     * that the bundled libnids reads it as libnids 1.26 does (IPv6 packets of
+     * link types the translator leaves alone stay unread).
+     */
+    public static List<String> ipv4Only(List<String> options) {
+        List<String> o = new ArrayList<>(options);
+        if (!o.contains("--no-ipv6")) o.add(0, "--no-ipv6");
+        return o;
     }
 
     /** Every translated IPv4 address back to its IPv6 one, in brackets; the final EXITING lines sorted again. */
@@ -85,24 +93,6 @@ public final class Ipv6Oracle {
             if (l.startsWith("UDP ")) return UDP_IP_FIELDS.matcher(l).replaceFirst(" iplen=* ipcrc32=*");
             return l;
         }).collect(Collectors.toList());
-    }
-
-    /**
-     * Whether the bundled libnids reads IPv6: the parameter {@code ipv6}
-     * exists (the session's value is left as it was).
-     */
-    public static boolean libraryHasIpv6(NidsSession s) {
-        try {
-            Object old = s.param("ipv6", Boolean.TRUE);
-            s.param("ipv6", old);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    public static boolean libraryHasIpv6() {
-        return libraryHasIpv6(Nids.session());
     }
 
     static List<String> optionsOf(Path capture) throws IOException {

@@ -164,17 +164,20 @@ public final class Ipv6SynthCaptures {
         w.ip(datagram(C, S, List.of(hopByHop(0)), UDP, udp(C, 6000, S, 7000, Packets.text(64, 76))));
         w.ip(datagram(C, S, List.of(authentication(12, 1, 2), destinationOptions(3)), UDP,
                 udp(C, 6001, S, 7000, Packets.text(65, 77))));
-        // a routing header with a segment left: the pseudo-header's destination is the final one (RFC 8200 8.1)
+        // a routing header with a segment left: not at its final destination, dropped as IPv4 source routes are
+        // (NIDS_WARN_IP_SRR); the checksum is over the final destination all the same (RFC 8200 8.1)
         String last = "2001:db8:ffff::7";
         byte[] seg = udp(C, 6002, last, 7000, Packets.text(66, 78));
         w.ip(datagram(C, S, List.of(routing(0, 1, last)), UDP, seg));
-        // a datagram of no next header (59) and one of an unknown upper layer: no TCP/UDP, IP callback only
+        // a datagram of no next header (59): no TCP/UDP, IP callback only; then one of header 253, experimental
+        // (RFC 3692) and so an extension header of RFC 6564's format (RFC 7045), whose length byte runs past the
+        // payload: dropped as malformed
         w.ip(datagram(C, S, List.of(destinationOptions(0)), NONE, new byte[0]));
         w.ip(datagram(C, S, 253, Packets.text(20, 79)));
-        return new Capture("ext-headers", w.w.bytes(), "--udp --ip",
+        return new Capture("ext-headers", w.w.bytes(), "--udp --ip --warn",
                 "TCP segments and UDP datagrams with each extension header (hop-by-hop, destination options, routing "
-                        + "type 0 and 2, AH) and a chain of five; a routing header with a segment left (checksum over the "
-                        + "final destination); no-next-header and an unknown upper layer (IP lines only)");
+                        + "type 0 and 2, AH) and a chain of five; a routing header with a segment left (dropped as "
+                        + "a source-routed datagram); no-next-header (IP line only) and header 253 (an extension header, malformed: dropped)");
     }
 
     static byte[] udpPayload(int id, int n, int sport) {

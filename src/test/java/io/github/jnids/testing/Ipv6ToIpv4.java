@@ -36,12 +36,17 @@ import java.util.Set;
  * (LINKTYPE_IPV4); libnids 1.26 reads neither. Other link types (the 802.11
  * family among them) are copied unchanged: their IPv6 packets stay IPv6, which
  * IPv4 libnids ignores. pcapng input is written as a nanosecond pcap file.
- * IPv4 and non-IP frames are copied unchanged.</li>
+ * IPv4 and non-IP frames are copied unchanged. A frame whose link layer
+ * says IPv6 but whose version nibble is 4 is the IPv4 packet it is (the
+ * version nibble decides, as on raw links): only its link header is
+ * rewritten for IPv4.</li>
  * <li>The IPv6 header becomes a 20-byte IPv4 header: traffic class as TOS,
  * hop limit as TTL, next protocol as the upper layer's (TCP, UDP, ICMPv6 58,
  * anything else as is), no options, a correct header checksum. Extension
  * headers other than the fragment header (hop-by-hop, routing, destination
- * options, AH) are dropped; ESP and "no next header" are upper layers.</li>
+ * options, AH, and those of IANA's registry with RFC 6564's generic format:
+ * mobility 135, HIP 139, shim6 140, the experimental 253 and 254, as RFC 7045
+ * asks a node to recognise them) are dropped; ESP and "no next header" are upper layers.</li>
  * <li>TCP and UDP segments are kept byte for byte except their checksum,
  * which is moved from the IPv6 to the IPv4 pseudo-header by the incremental
  * update of RFC 1624: a right one stays right, a wrong one stays wrong by the
@@ -73,9 +78,15 @@ import java.util.Set;
  * each a lone fragment that never completes. An exact duplicate (same offset,
  * length and M flag as a held fragment) is dropped silently, as RFC 8200 4.5
  * allows, and written the same way.</li>
+ * <li>A routing header (any type) with segments left before the fragment
+ * header means the datagram is not at its final destination, as an IPv4
+ * source-routed one, which libnids drops with {@code NIDS_WARN_IP_SRR}: it
+ * becomes an IPv4 datagram with a loose source route option (LSRR, one
+ * address), on which IPv4 libnids gives that warning and drops it. The checks
+ * of the next item come first, as in libnids.</li>
  * <li>Malformed datagrams: fewer than 40 bytes captured gives an IPv4 header
  * cut to half as many bytes (libnids: {@code NIDS_WARN_IP_HDR} without
- * addresses); a version other than 6, a payload length of 0 (jumbograms are not
+ * addresses); a version other than 6 (or 4, above), a payload length of 0 (jumbograms are not
  * supported), an extension header running past the payload length, or a
  * hop-by-hop header not first gives an IPv4 header whose total length (19) is
  * shorter than itself ({@code NIDS_WARN_IP_HDR} with the addresses); a
@@ -91,7 +102,10 @@ import java.util.Set;
  * </pre>
  */
 public final class Ipv6ToIpv4 {
-    static final int HOP = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, AH = 51, DSTOPTS = 60;
+    static final int HOP = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NONE = 59,
+            DSTOPTS = 60;
+    /** Extension headers of IANA's registry with RFC 6564's generic format: mobility, HIP, shim6, 253, 254. */
+    static final Set<Integer> GENERIC = Set.of(135, 139, 140, 253, 254);
     /** libnids' IP_FRAG_TIME, about 30 seconds. */
     static final long FRAG_TIME_NANOS = 30_000_000_000L;
 
@@ -125,10 +139,27 @@ public final class Ipv6ToIpv4 {
         return frame(linktype, frame).version() == 6;
     }
 
-    /** Where a frame's network header is and what it is: 6, 4, or 0 (anything else). */
-    record Frame(int offset, int version) { }
+    /**
+     * Where a frame's network header is and what it is: 6, 4, or 0 (anything
+     * else); {@code ipv6Link}: the link layer says IPv6 but the version
+     * nibble says 4, so the packet is the IPv4 packet it is (as libnids reads
+     * raw links: the version nibble decides) and only its link header is
+     * rewritten.
+     */
+    record Frame(int offset, int version, boolean ipv6Link) {
+        Frame(int offset, int version) {
+            this(offset, version, false);
+        }
+    }
 
     static Frame frame(int linktype, byte[] f) {
+        Frame byLink = frameByLink(linktype, f);
+        int o = byLink.offset();
+        if (byLink.version() == 6 && f.length > o && (f[o] & 0xf0) == 0x40) return new Frame(o, 4, true);
+        return byLink;
+    }
+
+    private static Frame frameByLink(int linktype, byte[] f) {
         switch (linktype) {
             case 1 -> {
                 if (f.length < 14) return new Frame(0, 0);
@@ -187,6 +218,8 @@ public final class Ipv6ToIpv4 {
         int headers;
         /** Final destination of a routing header with segments left (pseudo-header), else null. */
         byte[] finalDst;
+        /** A routing header (any type) with segments left was walked. */
+        boolean routed;
         /** Why the datagram is malformed ("" if it is not); {@code cut} if its headers go past the captured bytes. */
         String malformed = "";
         boolean cut;
@@ -206,7 +239,13 @@ public final class Ipv6ToIpv4 {
                 w.malformed = "hop-by-hop header not first";
                 break;
             }
-            if (nh != HOP && nh != ROUTING && nh != DSTOPTS && nh != AH && nh != FRAGMENT) break;
+            if (nh != HOP && nh != ROUTING && nh != DSTOPTS && nh != AH && nh != FRAGMENT && !GENERIC.contains(nh)) break;
+            if (nh == FRAGMENT && stopAtFragment) {
+                if (w.fragment >= 0) {
+                    w.malformed = "two fragment headers";
+                    break;
+                }
+            }
             if (at + 8 > end) {
                 w.malformed = "extension header past the payload";
                 break;
@@ -224,6 +263,7 @@ public final class Ipv6ToIpv4 {
                 w.cut = true;
                 break;
             }
+            if (nh == ROUTING && (ip[base + at + 3] & 0xff) > 0) w.routed = true;
             if (nh == ROUTING && (ip[base + at + 3] & 0xff) > 0 && ((ip[base + at + 2] & 0xff) == 0
                     || (ip[base + at + 2] & 0xff) == 2) && len >= 24) {
                 w.finalDst = Arrays.copyOfRange(ip, base + at + len - 16, base + at + len);
@@ -286,6 +326,9 @@ public final class Ipv6ToIpv4 {
                     byte[] t = translatePacket(data, f.offset(), r.nanos());
                     origLen = Math.max(t.length, origLen - (data.length - t.length));
                     data = t;
+                } else if (f.ipv6Link()) {
+                    data = concat(ipv4Link(in.linktype(), data, f.offset()),
+                            Arrays.copyOfRange(data, f.offset(), data.length));
                 }
                 ByteBuffer rh = ByteBuffer.allocate(16).order(order);
                 long sec = r.nanos() / 1_000_000_000L, ns = r.nanos() % 1_000_000_000L;
@@ -380,6 +423,13 @@ public final class Ipv6ToIpv4 {
                 byte[] rest = Arrays.copyOfRange(frame, o + Math.min(w.upper, captured), frame.length);
                 int total = 20 + (end - w.upper);
                 return concat(link, ipv4Header(tos, total, unfragmentedId, 0, ttl, w.protocol, src, dst), rest);
+            }
+            if (w.routed) {
+                // not at its final destination: an IPv4 source route, which libnids drops (NIDS_WARN_IP_SRR)
+                byte[] payload = Arrays.copyOfRange(frame, o + w.upper, o + Math.min(end, captured));
+                byte[] trailer = Arrays.copyOfRange(frame, o + Math.min(end, captured), frame.length);
+                byte[] h = ipv4Header(tos, 28 + (end - w.upper), unfragmentedId, 0, ttl, w.protocol, src, dst);
+                return concat(link, withLooseSourceRoute(h), payload, trailer);
             }
             int id = unfragmentedId, fragField = 0, protocol = w.protocol, from = w.upper;
             boolean first = true;
@@ -503,6 +553,25 @@ public final class Ipv6ToIpv4 {
             put16(h, 10, 0);
             put16(h, 10, Packets.checksum(h, 0, 20, 0));
             return concat(h, Arrays.copyOfRange(frame, Math.min(frame.length, o + 40), frame.length));
+        }
+
+        /**
+         * A 20-byte IPv4 header (its total length already counting the option)
+         * with a loose source route option (RFC 791: type 131, length 7, pointer
+         * 4, one address, the header's destination) and an end of options: 28
+         * bytes, header length 7, the checksum recomputed.
+         */
+        static byte[] withLooseSourceRoute(byte[] h20) {
+            byte[] h = Arrays.copyOf(h20, 28);
+            h[0] = 0x47;
+            h[20] = (byte) 131;
+            h[21] = 7;
+            h[22] = 4;
+            System.arraycopy(h20, 16, h, 23, 4);
+            h[27] = 0; // IPOPT_END
+            put16(h, 10, 0);
+            put16(h, 10, Packets.checksum(h, 0, 28, 0));
+            return h;
         }
 
         /** The start of an IPv4 header (no addresses: it is cut to fewer than 20 bytes). */

@@ -29,7 +29,7 @@ import io.github.jnids.WarningHandler;
  * {@code src=[2001:db8::1]}), its text as the API gives it (RFC 5952).
  *
  * <pre>
- *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--midstream] CAPTURE
+ *   java -cp ... io.github.jnids.testing.NidsDumpJava [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] [--midstream] CAPTURE
  * </pre>
  *
  * It runs on any {@link NidsSession} (the default one, {@code Nids.session()},
@@ -48,7 +48,7 @@ public final class NidsDumpJava {
         }
     }
 
-    private final boolean noChecksum, udp, ip, frag, warn, hex, gaps, midstream;
+    private final boolean noChecksum, noIpv6, udp, ip, frag, warn, hex, gaps, midstream;
     private final String checksums, unverified;
     private final Path capture;
     private final List<String> out = new ArrayList<>();
@@ -56,11 +56,12 @@ public final class NidsDumpJava {
     private final List<String> exiting = new ArrayList<>();
 
     private NidsDumpJava(List<String> options, Path capture) {
-        boolean n = false, u = false, i = false, f = false, w = false, h = false, g = false, m = false;
+        boolean n = false, v = false, u = false, i = false, f = false, w = false, h = false, g = false, m = false;
         String c = null, net = null;
         for (String o : options) {
             switch (o) {
                 case "--no-checksum" -> n = true;
+                case "--no-ipv6" -> v = true;
                 case "--udp" -> u = true;
                 case "--ip" -> i = true;
                 case "--frag" -> f = true;
@@ -80,6 +81,7 @@ public final class NidsDumpJava {
             }
         }
         noChecksum = n;
+        noIpv6 = v;
         udp = u;
         ip = i;
         frag = f;
@@ -100,7 +102,7 @@ public final class NidsDumpJava {
     public static void main(String[] args) {
         List<String> options = new ArrayList<>(List.of(args));
         if (options.isEmpty() || options.get(options.size() - 1).startsWith("--")) {
-            System.err.println("usage: NidsDumpJava [--no-checksum] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] [--midstream] CAPTURE");
+            System.err.println("usage: NidsDumpJava [--no-checksum] [--no-ipv6] [--udp] [--ip] [--frag] [--warn] [--hex] [--gaps] [--midstream] CAPTURE");
             System.exit(2);
         }
         Path file = Path.of(options.remove(options.size() - 1));
@@ -240,7 +242,7 @@ public final class NidsDumpJava {
 
     /** Set while the dump is set up on its session: what to restore and whether init() failed. */
     private NidsSession session;
-    private Object oldFilename, oldScanHosts, oldChecksums, oldGaps, oldMidstream;
+    private Object oldFilename, oldScanHosts, oldChecksums, oldGaps, oldMidstream, oldIpv6;
     private String error;
     private boolean finished;
 
@@ -268,11 +270,12 @@ public final class NidsDumpJava {
         oldFilename = s.param("filename", capture.toString());
         oldScanHosts = s.param("scan_num_hosts", 0);
         if (warn) s.param("scan_num_hosts", oldScanHosts);
-        s.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false))
+        s.chksumCtl(noChecksum ? List.of(Map.entry("0.0.0.0/0", false), Map.entry("::/0", false))
                 : unverified != null ? List.of(Map.entry(unverified, false)) : List.of());
         oldChecksums = s.param("checksums", checksums);
         oldGaps = s.param("tcp_gaps", gaps ? "skip" : "wait");
         oldMidstream = s.param("tcp_midstream", midstream);
+        oldIpv6 = s.param("ipv6", !noIpv6);
         s.registerTcp(tcpHandler);
         if (udp) s.registerUdp(udpHandler);
         if (ip) s.registerIp(ipHandler);
@@ -349,6 +352,7 @@ public final class NidsDumpJava {
             s.param("checksums", oldChecksums);
             s.param("tcp_gaps", oldGaps);
             s.param("tcp_midstream", oldMidstream);
+            s.param("ipv6", oldIpv6);
             s.param("scan_num_hosts", oldScanHosts);
             s.param("filename", oldFilename);
         }
