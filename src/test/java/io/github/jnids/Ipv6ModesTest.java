@@ -43,7 +43,10 @@ import io.github.jnids.testing.NidsDumpJava;
  * (testing/Ipv6Oracle, as Ipv6DifferentialTest uses it). For the dropped
  * captures with {@code --gaps} an independent truth holds too: per stream and
  * direction, the bytes delivered plus the bytes reported missing are the bytes
- * the senders sent (NAME.truth).
+ * the senders sent (NAME.truth); and on every capture each stream reported,
+ * picked up mid-stream or not, has the senders' roles (client first, as in
+ * NAME.truth), which the oracle alone would not show (IPv4 libnids guesses
+ * them the same way).
  * <pre>
  *   mvn -o verify -pl pom-core.xml -Dtest=Ipv6ModesTest -Dit.test=none
  * </pre>
@@ -67,15 +70,15 @@ class Ipv6ModesTest {
             assertTrue(Files.exists(original), original + " is missing");
             for (int n : CUTS) {
                 Path cut = Ipv6CaptureDamage.cut(original, n, tmp.resolve(name + "-cut" + n + ".pcap"));
-                nodes.add(derived(name + " without its first " + n + " packets", cut, true, null,
+                nodes.add(derived(name + " without its first " + n + " packets", cut, true, truth, false,
                         List.of(List.of(), List.of("--midstream"))));
             }
             Path dropped = Ipv6CaptureDamage.drop(original, lossRule(original), tmp.resolve(name + "-dropped.pcap"));
-            nodes.add(derived(name + " with data segments dropped", dropped, false, truth,
+            nodes.add(derived(name + " with data segments dropped", dropped, false, truth, true,
                     List.of(List.of(), List.of("--gaps"), List.of("--gaps", "--midstream"))));
             Path cut = Ipv6CaptureDamage.cut(original, 5, tmp.resolve(name + "-cut5-src.pcap"));
             Path both = Ipv6CaptureDamage.drop(cut, lossRule(cut), tmp.resolve(name + "-cut5-dropped.pcap"));
-            nodes.add(derived(name + " without its first 5 packets and with data segments dropped", both, true, null,
+            nodes.add(derived(name + " without its first 5 packets and with data segments dropped", both, true, truth, false,
                     List.of(List.of(), List.of("--gaps"), List.of("--midstream"), List.of("--gaps", "--midstream"))));
         }
         return nodes.stream();
@@ -95,10 +98,12 @@ class Ipv6ModesTest {
 
     /**
      * The checks of one derived capture: {@code cut} whether its first packets are gone (then {@code --midstream}
-     * must pick a stream up, else none), {@code truth} the original's truth file when every stream is whole apart
-     * from dropped segments.
+     * must pick a stream up, else none), {@code truth} the original's truth file: every stream reported has the
+     * senders' roles (client first), and when {@code whole} (every stream whole apart from dropped segments) its
+     * bytes add up with {@code --gaps}.
      */
-    private DynamicContainer derived(String name, Path capture, boolean cut, Path truth, List<List<String>> optionSets) {
+    private DynamicContainer derived(String name, Path capture, boolean cut, Path truth, boolean whole,
+                                     List<List<String>> optionSets) {
         List<DynamicTest> t = new ArrayList<>();
         for (List<String> options : optionSets) {
             String what = name + " " + options;
@@ -109,11 +114,12 @@ class Ipv6ModesTest {
                             what + ": " + (cut ? "no stream was picked up mid-stream" : "a stream with its handshake "
                                     + "captured was reported as picked up mid-stream"));
                 }
-                if (options.contains("--gaps") && (truth != null || options.contains("--midstream"))) {
+                assertRolesAsSent(java, truth, what);
+                if (options.contains("--gaps") && (whole || options.contains("--midstream"))) {
                     assertTrue(java.stream().anyMatch(l -> l.startsWith("TCP DATA ") && l.contains(" gap=")),
                             what + ": no hole was skipped");
                 }
-                if (truth != null && options.contains("--gaps")) assertAccountsForEveryByte(java, truth, what);
+                if (whole && options.contains("--gaps")) assertAccountsForEveryByte(java, truth, what);
             }));
         }
         return DynamicContainer.dynamicContainer(name, t);
@@ -127,6 +133,25 @@ class Ipv6ModesTest {
         DumpAssert.assertSameLines(Ipv6Oracle.comparable(o.mapped().lines()), Ipv6Oracle.comparable(java.lines()),
                 what + ": oracle (C libnids on the IPv4 translation) vs Java API on IPv6");
         return java.lines();
+    }
+
+    /**
+     * Every {@code TCP EST} line names a connection of the truth file with its client first: mid-stream pick-up
+     * guessed the roles the senders had.
+     */
+    private static void assertRolesAsSent(List<String> dump, Path truth, String what) throws IOException {
+        List<String> sent = new ArrayList<>();
+        for (String l : Files.readAllLines(truth, StandardCharsets.UTF_8)) {
+            String[] f = l.split(" ");
+            if (f[0].equals("TCP")) sent.add(f[1] + " " + f[2]);
+        }
+        for (String l : dump) {
+            String[] f = l.split(" ");
+            if (l.startsWith("TCP EST ")) {
+                assertTrue(sent.contains(f[2] + " " + f[3]), what + ": " + l + " is not a connection of "
+                        + truth.getFileName() + " with its client first");
+            }
+        }
     }
 
     /**
