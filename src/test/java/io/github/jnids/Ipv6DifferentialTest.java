@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jnids.testing.CaptureReader;
+import io.github.jnids.testing.DumpAssert;
 import io.github.jnids.testing.Ipv6Oracle;
 import io.github.jnids.testing.Ipv6ToIpv4;
 import io.github.jnids.testing.NidsDumpC;
@@ -92,7 +93,7 @@ class Ipv6DifferentialTest {
         if (needsExpected) {
             t.add(DynamicTest.dynamicTest("oracle = expected", () -> {
                 assertTrue(Files.exists(expected), expected + " is missing; make it with Ipv6Oracle (testdata/README.md)");
-                assertSame(Files.readAllLines(expected, StandardCharsets.UTF_8),
+                DumpAssert.assertSameLines(Files.readAllLines(expected, StandardCharsets.UTF_8),
                         Ipv6Oracle.comparable(oracles.get().mapped().lines()), name + ": oracle vs " + expected.getFileName());
             }));
         }
@@ -109,7 +110,7 @@ class Ipv6DifferentialTest {
             NidsDumpJava.Result java = NidsDumpJava.dump(capture, options);
             Ipv6Oracle.Oracle o = oracles.get();
             assertEquals(o.mapped().status(), java.status(), name + ": END/ERROR status of the oracle and Java");
-            assertSame(Ipv6Oracle.comparable(o.mapped().lines()), Ipv6Oracle.comparable(java.lines()),
+            DumpAssert.assertSameLines(Ipv6Oracle.comparable(o.mapped().lines()), Ipv6Oracle.comparable(java.lines()),
                     name + ": oracle (C libnids on the IPv4 translation) vs Java API on IPv6");
             if (Files.exists(truth)) assertMatchesGroundTruth(java.lines(), truth);
         }));
@@ -162,19 +163,6 @@ class Ipv6DifferentialTest {
         if (!Files.exists(f)) return List.of();
         String s = Files.readString(f, StandardCharsets.UTF_8).trim();
         return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
-    }
-
-    /** Two dumps equal, reporting the first differing line. */
-    static void assertSame(List<String> expected, List<String> actual, String what) {
-        int n = Math.min(expected.size(), actual.size());
-        for (int i = 0; i < n; i++) {
-            if (!expected.get(i).equals(actual.get(i))) {
-                fail(what + ": first difference at line " + (i + 1) + "\n  expected: " + expected.get(i)
-                        + "\n  actual:   " + actual.get(i));
-            }
-        }
-        assertEquals(expected.size(), actual.size(), what + ": number of lines (the longer one goes on with: "
-                + (expected.size() > n ? expected.get(n) : actual.size() > n ? actual.get(n) : "") + ")");
     }
 
     /** The rules of DifferentialTest's and check_truth.py's ground-truth check (format in apps.py). */
