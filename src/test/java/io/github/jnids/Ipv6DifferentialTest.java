@@ -117,7 +117,7 @@ class Ipv6DifferentialTest {
         if (needsExpected) {
             t.add(DynamicTest.dynamicTest("C(ipv6) = expected", () -> {
                 NidsDumpJava.Result c = NidsDumpC.dump(capture, options);
-                assertSame(Files.readAllLines(expected, StandardCharsets.UTF_8), Ipv6Oracle.comparable(c.lines()),
+                DumpAssert.assertSameLines(Files.readAllLines(expected, StandardCharsets.UTF_8), Ipv6Oracle.comparable(c.lines()),
                         name + ": " + expected.getFileName() + " vs nids_dump (the patched C library) on IPv6");
             }));
         }
