@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jnids.testing.DumpAssert;
 import io.github.jnids.testing.DumpCases;
 import io.github.jnids.testing.NidsDumpJava;
 
@@ -101,39 +102,6 @@ class DifferentialTest {
         }
     }
 
-    /**
-     * Checks a dump against a capture's ground truth (testdata/captured/*.truth,
-     * written by the programs that made the traffic; format in apps.py, the same
-     * rules as check_truth.py): each TCP line gives a stream's last line, each UDP
-     * and URG line one line of the dump.
-     */
-    private static void assertMatchesGroundTruth(List<String> dump, Path truth) throws IOException {
-        java.util.Map<String, String> ends = new java.util.HashMap<>();
-        List<String> others = new ArrayList<>();
-        for (String l : dump) {
-            String[] f = l.split(" ");
-            if (f.length > 4 && f[0].equals("TCP") && List.of("CLOSE", "RESET", "TIMEOUT", "EXITING").contains(f[1])) {
-                ends.put(f[2] + " " + f[3], f[1] + " " + String.join(" ", Arrays.asList(f).subList(4, f.length)));
-            } else if (f[0].equals("UDP") && f.length > 4) {
-                others.add(String.join(" ", Arrays.asList(f).subList(0, 5)));
-            } else if (l.startsWith("TCP URG ")) {
-                others.add(l.substring(4));
-            }
-        }
-        int checked = 0;
-        for (String l : Files.readAllLines(truth, StandardCharsets.UTF_8)) {
-            String[] f = l.split(" ");
-            if (l.isBlank()) continue;
-            checked++;
-            if (f[0].equals("TCP")) {
-                String want = f[3].substring("end=".length()) + " " + String.join(" ", Arrays.asList(f).subList(4, f.length));
-                assertEquals(want, ends.get(f[1] + " " + f[2]), truth.getFileName() + ": stream " + f[1] + " " + f[2]);
-            } else {
-                assertTrue(others.remove(l), truth.getFileName() + ": no line in the dump for " + l);
-            }
-        }
-        assertTrue(checked > 0, truth + " is empty");
-    }
 
     /**
      * captured/ and synth/ captures must have an expected output; hostile/ ones
@@ -151,7 +119,7 @@ class DifferentialTest {
                     + "testdata/captured/regen-expected.sh or testdata/synth/make-expected.sh");
             compare(c.capture(), c.options(), c.expected());
             if (Files.exists(c.truth())) {
-                assertMatchesGroundTruth(NidsDumpJava.dump(c.capture(), c.options()).lines(), c.truth());
+                DumpAssert.assertMatchesGroundTruth(NidsDumpJava.dump(c.capture(), c.options()).lines(), c.truth());
             }
         }));
     }

@@ -8,10 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -98,7 +95,7 @@ class Ipv6DifferentialTest {
             }));
         }
         if (Files.exists(truth)) {
-            t.add(DynamicTest.dynamicTest("oracle = truth", () -> assertMatchesGroundTruth(oracles.get().mapped().lines(), truth)));
+            t.add(DynamicTest.dynamicTest("oracle = truth", () -> DumpAssert.assertMatchesGroundTruth(oracles.get().mapped().lines(), truth)));
         }
         t.add(DynamicTest.dynamicTest("java(translation) = C(translation)", () -> {
             Ipv6Oracle.Oracle o = oracles.get();
@@ -112,7 +109,7 @@ class Ipv6DifferentialTest {
             assertEquals(o.mapped().status(), java.status(), name + ": END/ERROR status of the oracle and Java");
             DumpAssert.assertSameLines(Ipv6Oracle.comparable(o.mapped().lines()), Ipv6Oracle.comparable(java.lines()),
                     name + ": oracle (C libnids on the IPv4 translation) vs Java API on IPv6");
-            if (Files.exists(truth)) assertMatchesGroundTruth(java.lines(), truth);
+            if (Files.exists(truth)) DumpAssert.assertMatchesGroundTruth(java.lines(), truth);
         }));
         if (needsExpected) {
             t.add(DynamicTest.dynamicTest("C(ipv6) = expected", () -> {
@@ -163,34 +160,5 @@ class Ipv6DifferentialTest {
         if (!Files.exists(f)) return List.of();
         String s = Files.readString(f, StandardCharsets.UTF_8).trim();
         return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
-    }
-
-    /** The rules of DifferentialTest's and check_truth.py's ground-truth check (format in apps.py). */
-    static void assertMatchesGroundTruth(List<String> dump, Path truth) throws IOException {
-        Map<String, String> ends = new HashMap<>();
-        List<String> others = new ArrayList<>();
-        for (String l : dump) {
-            String[] f = l.split(" ");
-            if (f.length > 4 && f[0].equals("TCP") && List.of("CLOSE", "RESET", "TIMEOUT", "EXITING").contains(f[1])) {
-                ends.put(f[2] + " " + f[3], f[1] + " " + String.join(" ", Arrays.asList(f).subList(4, f.length)));
-            } else if (f[0].equals("UDP") && f.length > 4) {
-                others.add(String.join(" ", Arrays.asList(f).subList(0, 5)));
-            } else if (l.startsWith("TCP URG ")) {
-                others.add(l.substring(4));
-            }
-        }
-        int checked = 0;
-        for (String l : Files.readAllLines(truth, StandardCharsets.UTF_8)) {
-            String[] f = l.split(" ");
-            if (l.isBlank()) continue;
-            checked++;
-            if (f[0].equals("TCP")) {
-                String want = f[3].substring("end=".length()) + " " + String.join(" ", Arrays.asList(f).subList(4, f.length));
-                assertEquals(want, ends.get(f[1] + " " + f[2]), truth.getFileName() + ": stream " + f[1] + " " + f[2]);
-            } else {
-                assertTrue(others.remove(l), truth.getFileName() + ": no line in the dump for " + l);
-            }
-        }
-        assertTrue(checked > 0, truth + " is empty");
     }
 }
