@@ -147,6 +147,15 @@ public final class Ipv6Packets {
         return seg;
     }
 
+    /** An ICMPv6 message (RFC 4443): type, code, the 4 bytes after the checksum, the body; its checksum right. */
+    public static byte[] icmpv6(String src, String dst, int type, int code, int word, byte[] body) {
+        ByteBuffer b = ByteBuffer.allocate(8 + body.length);
+        b.put((byte) type).put((byte) code).putShort((short) 0).putInt(word).put(body);
+        byte[] m = b.array();
+        ByteBuffer.wrap(m).putShort(2, (short) Packets.checksum(m, 0, m.length, pseudo(src, dst, ICMPV6, m.length)));
+        return m;
+    }
+
     /** The partial sum of the IPv6 pseudo-header (RFC 8200 8.1). */
     public static int pseudo(String src, String dst, int nextHeader, int length) {
         byte[] s = Ipv6ToIpv4.ipv6(src), d = Ipv6ToIpv4.ipv6(dst);

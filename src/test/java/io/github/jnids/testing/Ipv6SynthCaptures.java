@@ -52,6 +52,7 @@ public final class Ipv6SynthCaptures {
         l.add(fragmentedTcp());
         l.add(overlappingFragments());
         l.add(atomicFragments());
+        l.add(icmpUnreachable());
         for (Framing f : Framing.values()) l.add(malformed(f));
         return l;
     }
@@ -277,6 +278,72 @@ public final class Ipv6SynthCaptures {
         return new Capture("frag-atomic", w.w.bytes(), FRAG_OPTIONS,
                 "atomic fragments (offset 0, M clear, RFC 6946): alone, with the identification of a queue in "
                         + "progress (which still completes), with destination options before and after the fragment header");
+    }
+
+    static final String ROUTER = "2001:db8:ff::1";
+
+    /**
+     * ICMPv6 Destination Unreachable about a stream's handshake: libnids forgets the stream, as it does on
+     * ICMP's, so the handshake and data that follow make no stream; messages it must not act on leave theirs.
+     * Each conversation is handshake, request, response and close after the message.
+     */
+    static Capture icmpUnreachable() {
+        Writer w = new Writer(Framing.ETHERNET);
+        int port = 40200;
+        // acted on: port unreachable from the server about the SYN; administratively prohibited (1) and address
+        // unreachable (3) from a router, about the SYN and about the SYN/ACK; a quote with a hop-by-hop header
+        unreachable(w, port++, false, S, C, 4, 0, true, List.of());
+        unreachable(w, port++, false, ROUTER, C, 1, 0, true, List.of());
+        unreachable(w, port++, true, ROUTER, S, 3, 0, true, List.of());
+        unreachable(w, port++, false, ROUTER, C, 0, 0, true, List.of(hopByHop(0)));
+        // ignored: port unreachable not from the quoted destination; a wrong checksum; code 9 (undefined);
+        // 4 bytes of TCP quoted; a quoted Fragment header; type 2 (packet too big); about an established stream
+        unreachable(w, port++, false, ROUTER, C, 4, 0, true, List.of());
+        unreachable(w, port++, false, S, C, 4, 1, true, List.of());
+        unreachable(w, port++, false, S, C, 9, 0, true, List.of());
+        unreachable(w, port++, false, S, C, 4, 0, false, List.of());
+        unreachable(w, port++, false, S, C, 4, 0, true, List.of(fragment(0, false, 7)));
+        unreachable(w, port++, false, S, C, -2, 0, true, List.of());
+        Conversation c = new Conversation(w, port, 80).handshake();
+        byte[] seg = tcp(C, port, S, 80, c.cseq, c.sseq, Packets.ACK, 0, new byte[0]);
+        w.ip(datagram(S, C, ICMPV6, icmpv6(S, C, 1, 4, 0, datagram(C, S, TCP, seg))));
+        finish(c);
+        return new Capture("icmp-unreach", w.w.bytes(), "",
+                "ICMPv6 Destination Unreachable about a stream's handshake (port unreachable from the server, "
+                        + "administratively prohibited and address unreachable from a router, about the SYN and the "
+                        + "SYN/ACK, a quote with a hop-by-hop header): the stream is forgotten and its conversation "
+                        + "makes none; messages not acted on (port unreachable from another host, a wrong checksum, "
+                        + "an undefined code, a quote of 4 TCP bytes or with a Fragment header, packet too big, an "
+                        + "established stream): their streams are reported");
+    }
+
+    /**
+     * A SYN (and with {@code afterSynAck} the SYN/ACK) of a conversation on {@code port}, then an ICMPv6 message
+     * from {@code from} to {@code to} quoting the last of them (its IPv6 header, {@code exts}, and all of the TCP
+     * header or with {@code wholeTcp} false only 4 bytes of it): type 1, or type -{@code code} with code 0;
+     * {@code badSum} flips checksum bits. Then the rest of the conversation.
+     */
+    static void unreachable(Writer w, int port, boolean afterSynAck, String from, String to, int code, int badSum,
+                            boolean wholeTcp, List<Ext> exts) {
+        Conversation c = new Conversation(w, port, 80);
+        c.send(true, Packets.SYN, new byte[0], List.of());
+        byte[] quoted = afterSynAck
+                ? datagram(S, C, exts, TCP, tcp(S, 80, C, port, c.sseq, c.cseq, Packets.SYN | Packets.ACK, 0, new byte[0]))
+                : datagram(C, S, exts, TCP, tcp(C, port, S, 80, c.cseq - 1, 0, Packets.SYN, 0, new byte[0]));
+        if (afterSynAck) c.send(false, Packets.SYN | Packets.ACK, new byte[0], List.of());
+        if (!wholeTcp) quoted = java.util.Arrays.copyOf(quoted, quoted.length - 20 + 4);
+        byte[] m = code < 0 ? icmpv6(from, to, -code, 0, 1280, quoted) : icmpv6(from, to, 1, code, 0, quoted);
+        m[3] ^= badSum;
+        w.ip(datagram(from, to, ICMPV6, m));
+        if (!afterSynAck) c.send(false, Packets.SYN | Packets.ACK, new byte[0], List.of());
+        c.send(true, Packets.ACK, new byte[0], List.of());
+        finish(c);
+    }
+
+    static void finish(Conversation c) {
+        c.send(true, Packets.ACK | Packets.PSH, REQUEST, List.of());
+        c.send(false, Packets.ACK | Packets.PSH, Packets.slice(RESPONSE, 0, 300), List.of());
+        c.close();
     }
 
     /** Headers a receiver must drop; each followed by a good datagram; in each framing. */

@@ -93,6 +93,10 @@ import java.util.Set;
  * datagram cut by the snap length (its extension headers included) gives an
  * IPv4 datagram cut the same way ({@code NIDS_WARN_IP_HDR}). The datagram is
  * dropped in every case.</li>
+ * <li>ICMPv6 Destination Unreachable messages, with which libnids resets a
+ * stream in its handshake, become ICMP Destination Unreachable ones that IPv4
+ * libnids treats alike (see {@code unreachable}); other ICMPv6 messages keep
+ * protocol 58, which IPv4 libnids ignores.</li>
  * <li>Bytes captured after the datagram (link padding) are kept after it.</li>
  * </ul>
  *
@@ -102,8 +106,8 @@ import java.util.Set;
  * </pre>
  */
 public final class Ipv6ToIpv4 {
-    static final int HOP = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, NONE = 59,
-            DSTOPTS = 60;
+    static final int HOP = 0, TCP = 6, UDP = 17, ROUTING = 43, FRAGMENT = 44, ESP = 50, AH = 51, ICMPV6 = 58,
+            NONE = 59, DSTOPTS = 60;
     /** Extension headers of IANA's registry with RFC 6564's generic format: mobility, HIP, shim6, 253, 254. */
     static final Set<Integer> GENERIC = Set.of(135, 139, 140, 253, 254);
     /** libnids' IP_FRAG_TIME, about 30 seconds. */
@@ -478,9 +482,48 @@ public final class Ipv6ToIpv4 {
             if (first) fixChecksum(payload, protocol, src, w.finalDst != null ? w.finalDst : dst, dst);
             byte[] trailer = Arrays.copyOfRange(frame, o + Math.min(end, captured), frame.length);
             int total = 20 + (end - from);
+            byte[] unreachable = protocol == ICMPV6 && fragField == 0 && end <= captured ? unreachable(payload, src, dst) : null;
+            if (unreachable != null) {
+                payload = unreachable;
+                protocol = 1;
+                total = 20 + payload.length;
+            }
             byte[] ip = concat(ipv4Header(tos, total, id, fragField, ttl, protocol, src, dst), payload);
             if (w.fragment >= 0 && fragField != 0) remember(src, dst, frame, o, w, ip);
             return concat(link, ip, trailer);
+        }
+
+        /**
+         * An ICMPv6 Destination Unreachable message (RFC 4443 3.1) as the ICMP one (type 3) that IPv4 libnids
+         * acts on in the same cases (class comment), or null for any other message. Port unreachable (4) becomes
+         * port unreachable (3), which makes libnids match the sender against the quoted destination as ICMPv6's
+         * code 4 does; the other codes of RFC 4443 and its successors (0-8) host unreachable (1); an undefined one
+         * 16, which libnids ignores as it ignores ICMPv6's. The quoted IPv6 packet becomes a 20-byte IPv4 header
+         * and the bytes after its extension headers; one that is not TCP, not walkable within the quote, holds a
+         * Fragment header or quotes fewer than 8 bytes of TCP gets protocol 255, and one shorter than 40 bytes
+         * (or not version 6) is cut to 19 bytes: libnids ignores both. A wrong ICMPv6 checksum gives a wrong ICMP one.
+         */
+        byte[] unreachable(byte[] m, byte[] src6, byte[] dst6) {
+            if (m.length < 8 || (m[0] & 0xff) != 1) return null;
+            boolean right = Packets.checksum(m, 0, m.length, Ipv6Packets.pseudo(text(src6), text(dst6), ICMPV6, m.length)) == 0;
+            int code6 = m[1] & 0xff;
+            byte[] q = Arrays.copyOfRange(m, 8, m.length);
+            byte[] quote;
+            if (q.length < 40 || (q[0] & 0xf0) != 0x60) {
+                quote = Arrays.copyOf(q, Math.min(q.length, 19));
+            } else {
+                Walk w = walk(q, 0, q[6] & 0xff, 40, q.length, q.length, true);
+                boolean tcp = w.malformed.isEmpty() && w.fragment < 0 && w.protocol == TCP && w.upper + 8 <= q.length;
+                byte[] qsrc = Arrays.copyOfRange(q, 8, 24), qdst = Arrays.copyOfRange(q, 24, 40);
+                int from = tcp ? w.upper : 40;
+                quote = concat(ipv4Header(0, 20 + q.length - from, unfragmentedId, 0, q[7] & 0xff, tcp ? TCP : 255, qsrc, qdst),
+                        Arrays.copyOfRange(q, from, q.length));
+            }
+            byte[] icmp = concat(new byte[] {3, (byte) (code6 == 4 ? 3 : code6 <= 8 ? 1 : 16), 0, 0},
+                    Arrays.copyOfRange(m, 4, 8), quote);
+            int sum = Packets.checksum(icmp, 0, icmp.length, 0);
+            put16(icmp, 2, right ? sum : sum ^ 0xff);
+            return icmp;
         }
 
         /** The datagram's IPv4 copy of its first held fragment, written again on an overlap. */
