@@ -44,7 +44,44 @@ def udp(src, dst, sp, dp, data):
     return h[:6] + struct.pack("!H", s or 0xffff) + data
 
 def eth(p):
-    return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + p
+    return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb" + ethertype(p) + p
+
+def ethertype(p):
+    return b"\x86\xdd" if p[:1] and p[0] >> 4 == 6 else b"\x08\x00"
+
+# IPv6: a header, then extension headers (each (next header, body) with the
+# body padded to a multiple of 8 bytes with its 2-byte prefix), then the
+# upper layer.
+def ip6(src, dst, proto, payload, ext=(), hlim=64):
+    chain, nxt = b"", proto
+    for kind, body in reversed(ext):
+        if kind == 44:  # Fragment header: fixed 8 bytes, body is its last 6
+            chain = bytes([nxt, 0]) + body + chain
+        elif kind == 51:  # AH: its length in 4-byte words, minus 2
+            body = body + bytes(-(len(body) + 2) % 4)
+            chain = bytes([nxt, (len(body) + 2) // 4 - 2]) + body + chain
+        else:
+            body = body + bytes(-(len(body) + 2) % 8)
+            chain = bytes([nxt, (len(body) + 2) // 8 - 1]) + body + chain
+        nxt = kind
+    return struct.pack("!IHBB16s16s", 6 << 28, len(chain) + len(payload), nxt, hlim,
+                       bytes(src), bytes(dst)) + chain + payload
+
+def l6sum(src, dst, proto, seg):
+    return csum(bytes(src) + bytes(dst) + struct.pack("!IxxxB", len(seg), proto) + seg)
+
+def tcp6(src, dst, sp, dp, seq, ack, flags, data=b"", urp=0, win=8192, ext=()):
+    h = struct.pack("!HHIIBBHHH", sp, dp, seq & 0xffffffff, ack & 0xffffffff, 5 << 4, flags, win, 0, urp)
+    s = l6sum(src, dst, 6, h + data)
+    return ip6(src, dst, 6, h[:16] + struct.pack("!H", s) + h[18:] + data, ext)
+
+def udp6(src, dst, sp, dp, data):
+    h = struct.pack("!HHHH", sp, dp, 8 + len(data), 0)
+    s = l6sum(src, dst, 17, h + data)
+    return h[:6] + struct.pack("!H", s or 0xffff) + data
+
+def frag6hdr(offset, more, ident):
+    return (44, struct.pack("!HI", offset | more, ident))
 
 def pcap(frames, linktype=1, snap=65535):
     out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, snap, linktype)
@@ -119,23 +156,76 @@ def sessions():
     # IP options (record route, source route)
     s["ipopts"] = [ip(A, B, 17, udp(A, B, 1, 2, b"x" * 10), opts=b"\x07\x07\x04" + bytes(4) + b"\x01"),
                    ip(A, B, 17, udp(A, B, 1, 2, b"y" * 10), opts=b"\x83\x07\x04" + bytes([1, 2, 3, 4]) + b"\x01")]
+    s.update(sessions6())
+    return s
+
+A6 = [0x20, 0x01, 0x0d, 0xb8] + [0] * 11 + [1]
+B6 = [0x20, 0x01, 0x0d, 0xb8] + [0] * 11 + [2]
+C6 = [0xfe, 0x80] + [0] * 13 + [9]
+
+def sessions6():
+    """The hand-made sessions over IPv6: extension headers of every kind,
+    fragments (in order, reversed, overlapping, atomic), a chain longer
+    than the packet, UDP."""
+    s = {}
+    c, v = 1000, 5000
+    hop = (0, b"\x01\x02\0\0")            # hop-by-hop, a PadN option
+    dst = (60, b"\x01\x00")                  # destination options
+    rt = (43, b"\x00\x00" + bytes(4))         # routing type 0, 0 segments left
+    ah = (51, bytes(14))                       # AH with a 4-byte ICV
+    f = [tcp6(A6, B6, 1234, 80, c, 0, 0x02), tcp6(B6, A6, 80, 1234, v, c + 1, 0x12),
+         tcp6(A6, B6, 1234, 80, c + 1, v + 1, 0x10, ext=[hop]),
+         tcp6(A6, B6, 1234, 80, c + 1, v + 1, 0x18, b"GET / HTTP/1.0\r\n\r\n", ext=[dst]),
+         tcp6(B6, A6, 80, 1234, v + 11, c + 19, 0x18, b"world", ext=[rt]),
+         tcp6(B6, A6, 80, 1234, v + 1, c + 19, 0x18, b"hello ....", ext=[hop, dst]),
+         tcp6(B6, A6, 80, 1234, v + 1, c + 19, 0x18, b"hello ...."),
+         tcp6(A6, B6, 1234, 80, c + 19, v + 16, 0x38, b"!urgent", urp=3),
+         tcp6(A6, B6, 1234, 80, c + 26, v + 16, 0x11), tcp6(B6, A6, 80, 1234, v + 16, c + 27, 0x11),
+         tcp6(A6, B6, 1234, 80, c + 27, v + 17, 0x10)]
+    s["tcp6"] = f
+    s["tcp6-rst"] = f[:4] + [tcp6(B6, A6, 80, 1234, v + 1, c + 19, 0x14)]
+    # a TCP segment in three fragments, out of order
+    seg = tcp6(A6, B6, 1234, 80, c + 1, v + 1, 0x18, bytes(range(200)) * 3)
+    body = seg[40:]
+    parts = [body[o:o + 256] for o in range(0, len(body), 256)]
+    frags = [ip6(A6, B6, 6, p, ext=[frag6hdr(256 * i, int(i < len(parts) - 1), 77)]) for i, p in enumerate(parts)]
+    s["tcp6-frag"] = f[:3] + [frags[1], frags[2], frags[0]]
+    # UDP in fragments: in order, reversed, overlapping, duplicated, atomic
+    dg = udp6(A6, B6, 53, 5353, bytes(range(256)) * 2)
+    uf = [ip6(A6, B6, 17, dg[o:o + 128], ext=[hop, frag6hdr(o, int(o + 128 < len(dg)), 9)])
+          for o in range(0, len(dg), 128)]
+    s["udp6"] = [ip6(A6, B6, 17, dg), ip6(A6, C6, 17, udp6(A6, C6, 1, 2, b"x" * 10), ext=[dst])]
+    s["frag6"] = uf
+    s["frag6-rev"] = uf[::-1]
+    s["frag6-overlap"] = [uf[0], ip6(A6, B6, 17, dg[64:256], ext=[frag6hdr(64, 1, 9)])] + uf[1:] + uf[:1]
+    s["frag6-atomic"] = [ip6(A6, B6, 17, dg, ext=[frag6hdr(0, 0, 5)]), ip6(A6, B6, 17, dg, ext=[ah, frag6hdr(0, 0, 6)])]
+    # a chain of extension headers longer than the packet, and one that
+    # claims more than the payload length
+    long_chain = ip6(A6, B6, 17, b"", ext=[hop, dst, rt, dst])
+    s["ext6-short"] = [long_chain[:60], long_chain[:40 + 8 + 3],
+                       long_chain[:4] + struct.pack("!H", 200) + long_chain[6:]]
+    # a SYN scan from an IPv6 source
+    s["scan6"] = [tcp6(C6, B6, 6000, p, 1, 0, 0x02) for p in range(20, 40)]
     return s
 
 # Link-layer wrappers of an IP packet, for fuzz_linktypes (selector order
 # matches the harness's table).
-LLC = b"\xaa\xaa\x03\x00\x00\x00\x08\x00"
+LLC = b"\xaa\xaa\x03\x00\x00\x00"
 def wlan(p, qos=False, wds=False):
     fc = 0x08 | (0x80 if qos else 0)
     flags = 0x03 if wds else 0x01
     h = struct.pack("<BBH", fc, flags, 0) + bytes(18) + b"\0\0" + (bytes(6) if wds else b"") + (b"\0\0" if qos else b"")
-    return h + LLC + p
+    return h + LLC + ethertype(p) + p
+# NULL/loopback: AF_INET 2, or one of the BSD AF_INET6 values (24, 28, 30)
+def af(p):
+    return 2 if ethertype(p) == b"\x08\x00" else (24, 28, 30)[len(p) % 3]
 WRAP = {
     0: lambda p: eth(p),
     1: lambda p: wlan(p),
     2: lambda p: struct.pack("<BBHI", 0, 0, 8, 0) + wlan(p, qos=True),
     3: lambda p: bytes(144) + wlan(p, wds=True),
-    4: lambda p: bytes(14) + b"\x08\x00" + p,
-    5: lambda p: struct.pack("<I", 2) + p,
+    4: lambda p: bytes(14) + ethertype(p) + p,
+    5: lambda p: struct.pack("<I", af(p)) + p,
     6: lambda p: p,
 }
 
@@ -187,7 +277,7 @@ def main():
                 chunk = frames[i:i + 24]
                 put(cap_dir, bytes([0x01 if i % 48 else 0x81]) + pcap(chunk, linktype))
                 if linktype == 1:
-                    ip_packets.append([f[14:] for f in chunk if f[12:14] == b"\x08\x00"])
+                    ip_packets.append([f[14:] for f in chunk if f[12:14] in (b"\x08\x00", b"\x86\xdd")])
     finally:
         shutil.rmtree(tmp)
     for n, packets in enumerate(ip_packets):
