@@ -99,17 +99,25 @@ static void fz_tcp(struct tcp_stream *a, void **param)
     }
 }
 
+/* The datagram's length as jnids' trampolines take it: IPv4's total length,
+ * or IPv6's 40 + payload length. */
+static int fz_ip_len(const struct ip *iph)
+{
+    const u_char *p = (const u_char *)iph;
+    return p[0] >> 4 == 6 ? 40 + (p[4] << 8 | p[5]) : ntohs(iph->ip_len);
+}
+
 static void fz_udp(struct tuple4 *addr, u_char *data, int len, struct ip *iph)
 {
     fz_read(addr, sizeof *addr);
     fz_read(data, len);
-    fz_read(iph, ntohs(iph->ip_len));
+    fz_read(iph, fz_ip_len(iph));
 }
 
 static void fz_ip(struct ip *iph, int skblen)
 {
     (void)skblen;
-    fz_read(iph, ntohs(iph->ip_len));
+    fz_read(iph, fz_ip_len(iph));
 }
 
 static void fz_ip_frag(struct ip *iph, int caplen)
@@ -120,7 +128,9 @@ static void fz_ip_frag(struct ip *iph, int caplen)
 /* What jnids' warning trampoline reads. */
 static void fz_syslog(int type, int errnum, struct ip *iph, void *data)
 {
-    if (iph && type != NIDS_WARN_SCAN)
+    if (iph && type != NIDS_WARN_SCAN && nids_params.ipv6 && ((const u_char *)iph)[0] >> 4 == 6)
+        fz_read((const u_char *)iph + 8, 32);
+    else if (iph && type != NIDS_WARN_SCAN)
         fz_sink += iph->ip_src.s_addr + iph->ip_dst.s_addr;
     if (type == NIDS_WARN_TCP && data && errnum != NIDS_WARN_TCP_HDR) {
         const struct tcphdr *th = data;
@@ -130,6 +140,10 @@ static void fz_syslog(int type, int errnum, struct ip *iph, void *data)
         const struct host *h = data;
         for (int i = 0; i < h->n_packets; i++)
             fz_sink += h->packets[i].addr + h->packets[i].port + h->packets[i].flags;
+        if (h->ipv6) {
+            fz_read(h->addr6, 16);
+            fz_read(h->packets6, 16L * (h->n_packets > 0 ? h->n_packets : 0));
+        }
     }
 }
 

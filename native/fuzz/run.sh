@@ -3,6 +3,8 @@
 # each for SLICE seconds per turn, until TOTAL seconds have passed.
 #
 #   bash native/fuzz/run.sh [TOTAL] [SLICE]      (defaults: 3600 600)
+#   FUZZERS="capture linktypes" bash native/fuzz/run.sh ...   only those, e.g. one
+#       run.sh per core, each with its own harnesses
 #
 # Corpora grow in native/fuzz/corpus/<harness>/ (seeded from
 # corpus/seed/<harness>/, see seed.py); findings land in
@@ -16,7 +18,7 @@ mkdir -p corpus/capture corpus/linktypes corpus/session corpus/sessions corpus/i
 end=$(( $(date +%s) + TOTAL ))
 turn=0
 while [ "$(date +%s)" -lt "$end" ]; do
-    for h in capture linktypes session sessions ip6frag; do
+    for h in ${FUZZERS:-capture linktypes session sessions ip6frag}; do
         left=$(( end - $(date +%s) ))
         [ "$left" -gt 0 ] || break
         t=$(( left < SLICE ? left : SLICE ))
@@ -25,7 +27,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
         echo "run.sh: fuzz_$h for $t s, log $log" >&2
         nice -n 19 ./build/fuzz_$h -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
             -max_total_time="$t" -print_final_stats=1 -artifact_prefix=artifacts/ \
-            corpus/$h "corpus/seed/$seed" >"$log" 2>&1 || echo "run.sh: fuzz_$h stopped: see $log" >&2
+            corpus/$h "corpus/seed/$seed" >"$log" 2>&1 || {
+            echo "run.sh: fuzz_$h stopped: see $log" >&2
+            exit 1
+        }
     done
     turn=$((turn + 1))
 done
