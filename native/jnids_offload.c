@@ -11,9 +11,11 @@
 #include "jnids_offload.h"
 
 struct sender {
-    uint32_t addr;          /* network byte order */
+    uint32_t addr;          /* network byte order; 0 for an IPv6 sender */
     uint8_t used;
     uint8_t exempt;
+    uint8_t ipv6;
+    u_char addr6[16];       /* an IPv6 sender's address */
     uint16_t examined;
     uint16_t bad;
     uint64_t packets;
@@ -25,10 +27,13 @@ struct jnids_offload {
     int dlt;
     struct nids_chksum_ctl *rules;  /* the user's list */
     int nrules;
-    struct nids_chksum_ctl6 *rules6; /* the user's IPv6 list: IPv6 senders are not examined */
+    struct nids_chksum_ctl6 *rules6; /* the user's IPv6 list */
     int nrules6;
+    int ipv6;                       /* libnids reads IPv6 (nids_params.ipv6 at the start) */
     struct nids_chksum_ctl one;     /* the list that exempts the current packet's sender */
     int one_registered;
+    struct nids_chksum_ctl6 one6;   /* the same for an IPv6 sender */
+    int one6_registered;
     int64_t packets, tcp_packets, offloaded, signature, untracked;
     /* Packets the look-ahead read, and packets seen since: the first ones were
      * examined already and are not counted twice. (With a BPF filter the
@@ -52,6 +57,8 @@ struct jnids_offload *jnids_offload_new(int mode)
     o->mode = mode;
     o->one.mask = 0xffffffffu;
     o->one.action = NIDS_DONT_CHKSUM;
+    memset(o->one6.mask, 0xff, sizeof o->one6.mask);
+    o->one6.action = NIDS_DONT_CHKSUM;
     return o;
 }
 
@@ -60,6 +67,7 @@ static void register_rules(struct jnids_offload *o)
     nids_register_chksum_ctl(o->rules, o->nrules);
     nids_register_chksum_ctl6(o->rules6, o->nrules6);
     o->one_registered = 0;
+    o->one6_registered = 0;
 }
 
 void jnids_offload_free(struct jnids_offload *o)
@@ -86,6 +94,7 @@ void jnids_offload_rules6(struct jnids_offload *o, struct nids_chksum_ctl6 *rule
     if (o->mode == JNIDS_CHECKSUMS_OFF)
         return;
     nids_register_chksum_ctl6(o->rules6, o->nrules6);
+    o->one6_registered = 0;
 }
 
 /* ---- checksums ---------------------------------------------------------- */
@@ -114,9 +123,12 @@ static unsigned fold(uint32_t s)
     return s;
 }
 
-/* The pseudo header's sum (addresses and protocol; length added by the caller). */
+/* The pseudo header's sum (addresses and protocol; length added by the
+ * caller): IPv4's, or IPv6's (RFC 8200 8.1: the 16-byte addresses). */
 static uint32_t pseudo_sum(const u_char *ip, int proto)
 {
+    if (ip[0] >> 4 == 6)
+        return sum_bytes(ip + 8, 32, 0) + (unsigned)proto;
     return get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) + (unsigned)proto;
 }
 
@@ -128,19 +140,34 @@ static int holds(unsigned field, unsigned partial)
 
 /* ---- senders ------------------------------------------------------------ */
 
-static struct sender *find_sender(struct jnids_offload *o, uint32_t addr)
+/* The sender of an IPv4 address (addr6 NULL) or of an IPv6 one. */
+static struct sender *find_sender(struct jnids_offload *o, uint32_t addr, const u_char *addr6)
 {
-    uint32_t h = (addr * 2654435761u) >> 20;    /* 12 bits: JNIDS_OFFLOAD_HOSTS */
+    int ipv6 = addr6 != NULL;
+    uint32_t key = addr;
+    if (ipv6) {
+        uint32_t w;
+        key = 0;
+        for (int i = 0; i < 16; i += 4) {
+            memcpy(&w, addr6 + i, 4);
+            key ^= w;
+        }
+    }
+    uint32_t h = (key * 2654435761u) >> 20;    /* 12 bits: JNIDS_OFFLOAD_HOSTS */
     for (int probe = 0; probe < JNIDS_OFFLOAD_HOSTS; probe++) {
         struct sender *s = &o->hosts[(h + probe) & (JNIDS_OFFLOAD_HOSTS - 1)];
-        if (s->used && s->addr == addr)
+        if (s->used && s->ipv6 == ipv6 && (ipv6 ? !memcmp(s->addr6, addr6, 16) : s->addr == addr))
             return s;
         if (!s->used) {
             /* At most 3/4 full, so that probes stay short. */
             if (o->tracked >= JNIDS_OFFLOAD_HOSTS / 4 * 3)
                 return NULL;
             s->used = 1;
-            s->addr = addr;
+            s->ipv6 = (uint8_t)ipv6;
+            if (ipv6)
+                memcpy(s->addr6, addr6, 16);
+            else
+                s->addr = addr;
             o->tracked++;
             return s;
         }
@@ -159,35 +186,47 @@ static void judge(struct sender *s)
 /* ---- packets ------------------------------------------------------------ */
 
 /* Where the IP header starts for this link type, as libnids finds it, or -1
- * when the frame holds no IPv4 datagram (or one jnids does not look into). */
-static int ip_offset(int dlt, const u_char *data, bpf_u_int32 caplen)
+ * when the frame holds no IPv4 datagram, nor an IPv6 one when ipv6 is set
+ * (or one jnids does not look into). */
+static int ip_offset(int dlt, int ipv6, const u_char *data, bpf_u_int32 caplen)
 {
     int off;
     switch (dlt) {
-    case DLT_EN10MB:
+    case DLT_EN10MB: {
         if (caplen < 14)
             return -1;
-        if (data[12] == 8 && data[13] == 0)
-            off = 14;
-        else if (data[12] == 0x81 && data[13] == 0 && caplen >= 18 && data[16] == 8 && data[17] == 0)
+        off = 14;
+        unsigned type = get16(data + 12);
+        if (type == 0x8100) {
+            if (caplen < 18)
+                return -1;
             off = 18;
-        else
+            type = get16(data + 16);
+        }
+        if (type != 0x0800 && !(ipv6 && type == 0x86dd))
             return -1;
         break;
+    }
     case DLT_NULL: case DLT_PPP: off = 4; break;
     case DLT_IEEE802: off = 22; break;
     case DLT_RAW: case DLT_SLIP: off = 0; break;
     case DLT_LINUX_SLL: off = 16; break;
     default: return -1;
     }
-    if (caplen < (bpf_u_int32)off + 20 || (data[off] >> 4) != 4)
+    if (caplen < (bpf_u_int32)off + 1)
         return -1;
-    return off;
+    int version = data[off] >> 4;
+    if (version == 4 && caplen >= (bpf_u_int32)off + 20)
+        return off;
+    if (version == 6 && ipv6 && caplen >= (bpf_u_int32)off + 40)
+        return off;
+    return -1;
 }
 
 /* What one packet shows. */
 struct look {
     uint32_t src;
+    const u_char *src6; /* an IPv6 packet's source address, else NULL */
     int header_ok;      /* IP header checksum right, or 0 (offloaded) */
     int ip_zero;        /* IP header checksum 0 and wrong */
     int fragment;
@@ -199,25 +238,77 @@ struct look {
     int proto;
 };
 
-static int inspect(int dlt, const struct pcap_pkthdr *hdr, const u_char *data, struct look *k)
+/*
+ * The upper-layer header of an IPv6 datagram of len bytes (40 + payload
+ * length) of which avail were captured: its offset, with its protocol in
+ * *proto, after the extension headers libnids walks (hop-by-hop, routing,
+ * destination options, AH, and RFC 6564's generic ones); 0 for a fragment
+ * (a Fragment header first met), -1 for headers that run past the captured
+ * bytes or the payload (libnids drops such a datagram).
+ */
+static int ip6_upper(const u_char *ip, int len, int avail, int *proto)
+{
+    int off = 40, nh = ip[6], end = len < avail ? len : avail;
+    for (;;) {
+        int hl;
+        switch (nh) {
+        case 0: case 43: case 60: case 135: case 139: case 140: case 253: case 254:
+            if (off + 8 > end)
+                return -1;
+            hl = (ip[off + 1] + 1) * 8;
+            break;
+        case 51:
+            if (off + 8 > end)
+                return -1;
+            hl = (ip[off + 1] + 2) * 4;
+            break;
+        case 44:
+            return 0;
+        default:
+            *proto = nh;
+            return off;
+        }
+        if (off + hl > end)
+            return -1;
+        nh = ip[off];
+        off += hl;
+    }
+}
+
+static int inspect(int dlt, int ipv6, const struct pcap_pkthdr *hdr, const u_char *data, struct look *k)
 {
     memset(k, 0, sizeof *k);
-    int off = ip_offset(dlt, data, hdr->caplen);
+    int off = ip_offset(dlt, ipv6, data, hdr->caplen);
     if (off < 0)
         return 0;
     const u_char *ip = data + off;
-    int hl = (ip[0] & 15) * 4;
-    int len = (int)get16(ip + 2);
     int avail = (int)(hdr->caplen - (bpf_u_int32)off);
-    k->proto = ip[9];
-    if (hl < 20 || hl > avail || len < hl)
-        return 0;
-    k->ip = ip;
-    memcpy(&k->src, ip + 12, 4);
-    int ip_ok = sum_bytes(ip, (size_t)hl, 0) == 0xffff;
-    k->ip_zero = !ip_ok && get16(ip + 10) == 0;
-    k->header_ok = ip_ok || k->ip_zero;
-    k->fragment = (get16(ip + 6) & 0x3fff) != 0;
+    int hl, len;
+    if (ip[0] >> 4 == 6) {
+        /* No header checksum: the header is what libnids checks it is. */
+        len = 40 + (int)get16(ip + 4);
+        if (len == 40)
+            return 0;
+        hl = ip6_upper(ip, len, avail, &k->proto);
+        if (hl < 0)
+            return 0;
+        k->ip = ip;
+        k->src6 = ip + 8;
+        k->header_ok = 1;
+        k->fragment = hl == 0;
+    } else {
+        hl = (ip[0] & 15) * 4;
+        len = (int)get16(ip + 2);
+        k->proto = ip[9];
+        if (hl < 20 || hl > avail || len < hl)
+            return 0;
+        k->ip = ip;
+        memcpy(&k->src, ip + 12, 4);
+        int ip_ok = sum_bytes(ip, (size_t)hl, 0) == 0xffff;
+        k->ip_zero = !ip_ok && get16(ip + 10) == 0;
+        k->header_ok = ip_ok || k->ip_zero;
+        k->fragment = (get16(ip + 6) & 0x3fff) != 0;
+    }
     if (k->fragment || len > avail || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
         return 1;
     const u_char *seg = ip + hl;
@@ -245,11 +336,12 @@ static int inspect(int dlt, const struct pcap_pkthdr *hdr, const u_char *data, s
     return 1;
 }
 
-/* Whether the TCP/UDP checksum is right (a UDP checksum of 0 means none). */
+/* Whether the TCP/UDP checksum is right (a UDP checksum of 0 means none
+ * over IPv4, and is wrong over IPv6: RFC 8200 8.1). */
 static int l4_right(const struct look *k)
 {
     if (k->proto == IPPROTO_UDP && get16(k->seg + 6) == 0)
-        return 1;
+        return !k->src6;
     uint32_t s = pseudo_sum(k->ip, k->proto) + (unsigned)k->seg_len;
     return sum_bytes(k->seg, (size_t)k->seg_len, fold(s)) == 0xffff;
 }
@@ -270,6 +362,7 @@ static void examine(struct sender *s, const struct look *k, int *right)
 void jnids_offload_begin(struct jnids_offload *o, int dlt, const char *filename)
 {
     o->dlt = dlt;
+    o->ipv6 = nids_params.ipv6 != 0;
     o->packets = o->tcp_packets = o->offloaded = o->signature = o->untracked = 0;
     o->ahead = o->seen = 0;
     o->tracked = 0;
@@ -292,10 +385,10 @@ void jnids_offload_begin(struct jnids_offload *o, int dlt, const char *filename)
     const u_char *data;
     for (; o->ahead < JNIDS_OFFLOAD_LOOKAHEAD && pcap_next_ex(p, &hdr, &data) == 1; o->ahead++) {
         struct look k;
-        if (!inspect(ahead_dlt, hdr, data, &k) || !k.l4)
+        if (!inspect(ahead_dlt, o->ipv6, hdr, data, &k) || !k.l4)
             continue;
         int right = -1;
-        examine(find_sender(o, k.src), &k, &right);
+        examine(find_sender(o, k.src, k.src6), &k, &right);
     }
     pcap_close(p);
 }
@@ -305,7 +398,7 @@ void jnids_offload_packet(struct jnids_offload *o, const struct pcap_pkthdr *hdr
     struct look k;
     int exempt = 0;
     o->seen++;
-    if (inspect(o->dlt, hdr, data, &k)) {
+    if (inspect(o->dlt, o->ipv6, hdr, data, &k)) {
         if (k.proto == IPPROTO_TCP)
             o->tcp_packets++;
         if (k.l4)
@@ -315,7 +408,7 @@ void jnids_offload_packet(struct jnids_offload *o, const struct pcap_pkthdr *hdr
     }
     /* A damaged IP header is left to libnids, which drops it. */
     if (k.ip && k.header_ok) {
-        struct sender *s = find_sender(o, k.src);
+        struct sender *s = find_sender(o, k.src, k.src6);
         if (!s)
             o->untracked++;
         int right = -1;
@@ -343,14 +436,25 @@ void jnids_offload_packet(struct jnids_offload *o, const struct pcap_pkthdr *hdr
     }
     if (o->mode != JNIDS_CHECKSUMS_AUTO)
         return;
-    if (exempt) {
+    if (exempt && !k.src6) {
         o->one.netaddr = k.src;
         if (!o->one_registered) {
             nids_register_chksum_ctl(&o->one, 1);
             o->one_registered = 1;
         }
     } else if (o->one_registered) {
-        register_rules(o);
+        nids_register_chksum_ctl(o->rules, o->nrules);
+        o->one_registered = 0;
+    }
+    if (exempt && k.src6) {
+        memcpy(o->one6.netaddr, k.src6, 16);
+        if (!o->one6_registered) {
+            nids_register_chksum_ctl6(&o->one6, 1);
+            o->one6_registered = 1;
+        }
+    } else if (o->one6_registered) {
+        nids_register_chksum_ctl6(o->rules6, o->nrules6);
+        o->one6_registered = 0;
     }
 }
 
@@ -399,6 +503,14 @@ int jnids_offload_senders(struct jnids_offload *o, int64_t *out, int max)
             continue;
         int64_t *row = all + (size_t)n * JNIDS_SENDER_SLOTS;
         row[JNIDS_SENDER_ADDR] = (int32_t)s->addr;
+        row[JNIDS_SENDER_IPV6] = s->ipv6;
+        uint64_t hi = 0, lo = 0;
+        for (int b = 0; b < 8; b++) {
+            hi = hi << 8 | s->addr6[b];
+            lo = lo << 8 | s->addr6[8 + b];
+        }
+        row[JNIDS_SENDER_ADDR6_HI] = (int64_t)hi;
+        row[JNIDS_SENDER_ADDR6_LO] = (int64_t)lo;
         row[JNIDS_SENDER_PACKETS] = (int64_t)s->packets;
         row[JNIDS_SENDER_OFFLOADED] = (int64_t)s->offloaded;
         row[JNIDS_SENDER_EXAMINED] = s->examined;

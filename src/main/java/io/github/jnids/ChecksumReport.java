@@ -9,7 +9,7 @@ import java.util.List;
  * <p>A capture taken on a host that sent some of its packets usually holds
  * those packets with wrong TCP/UDP checksums (and, from Windows, IP header
  * checksums of 0): the network card was to fill them in after the capture
- * point. libnids drops packets with wrong checksums, so their streams are
+ * point (over IPv6 as over IPv4). libnids drops packets with wrong checksums, so their streams are
  * lost. In mode {@code "auto"} jnids keeps them: a packet whose wrong checksum
  * field holds the sum of its pseudo header (what an offloading stack leaves
  * for the card) is kept, and so is every packet of a sender when at least
@@ -27,7 +27,7 @@ import java.util.List;
  *
  * @param mode       the mode of the session: {@code "on"}, {@code "auto"} or {@code "off"}
  * @param packets    TCP and UDP datagrams seen (not counting IP fragments)
- * @param tcpPackets IPv4 packets carrying TCP (fragments included)
+ * @param tcpPackets IP packets carrying TCP (IPv4 fragments included)
  * @param offloaded  packets whose wrong checksums show offloading: kept unverified in mode
  *                   {@code "auto"}, dropped by libnids in mode {@code "on"}; 0 in mode {@code "off"}
  * @param signature  how many of them carried the pseudo-header sum in their checksum field
@@ -40,7 +40,7 @@ public record ChecksumReport(String mode, long packets, long tcpPackets, long of
     /**
      * One sender's figures.
      *
-     * @param address   its IPv4 address
+     * @param address   its IPv4 or IPv6 address (as in {@link Tuple4})
      * @param packets   its TCP and UDP datagrams
      * @param offloaded of which showing offloading
      * @param examined  how many of its first ones were examined for the share rule

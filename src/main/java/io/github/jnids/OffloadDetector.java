@@ -81,7 +81,10 @@ final class OffloadDetector {
             }
             for (int i = 0; i < n; i++) {
                 int r = i * JNIDS_SENDER_SLOTS;
-                senders.add(new ChecksumReport.Sender(Tuple4.ipv4((int) rows[r + JNIDS_SENDER_ADDR]),
+                String address = rows[r + JNIDS_SENDER_IPV6] != 0
+                        ? Addresses.ipv6(rows[r + JNIDS_SENDER_ADDR6_HI], rows[r + JNIDS_SENDER_ADDR6_LO])
+                        : Tuple4.ipv4((int) rows[r + JNIDS_SENDER_ADDR]);
+                senders.add(new ChecksumReport.Sender(address,
                         rows[r + JNIDS_SENDER_PACKETS], rows[r + JNIDS_SENDER_OFFLOADED],
                         (int) rows[r + JNIDS_SENDER_EXAMINED], (int) rows[r + JNIDS_SENDER_BAD],
                         rows[r + JNIDS_SENDER_EXEMPT] != 0));

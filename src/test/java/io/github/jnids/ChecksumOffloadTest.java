@@ -161,6 +161,69 @@ class ChecksumOffloadTest extends NidsTestBase {
         DifferentialTest.assertSameLines(c(cap, with("--no-checksum")), auto, "auto vs nids_dump --no-checksum");
     }
 
+    /** A testdata capture copied into the test's directory (the rewrites change it in place). */
+    private Path copyOf(String name) throws IOException {
+        Path from = io.github.jnids.testing.DumpCases.BASE.resolve("testdata/captured").resolve(name);
+        assertTrue(Files.isReadable(from), from + " is missing");
+        return Files.copy(from, dir.resolve(from.getFileName()));
+    }
+
+    /**
+     * IPv6, a real capture taken on the sending host (captured/ipv6/offload.pcap, make-ipv6-offload.sh:
+     * the client's veth with checksum and segmentation offloads on): its segments carry the partial sum.
+     */
+    @Test
+    void ipv6SendingHostCaptureIsKept() throws Exception {
+        Path cap = copyOf("ipv6/offload.pcap");
+        List<String> off = c(cap, with("--no-checksum"));
+        List<String> verified = c(cap, OPTIONS);
+        assertTrue(off.stream().filter(l -> l.startsWith("TCP CLOSE [fd00:77::1]")).count() == 2, () -> String.join("\n", off));
+        assertNotEquals(verified, off, "libnids drops the offloaded segments");
+        DifferentialTest.assertSameLines(off, java(cap, "auto"), "auto vs C nids_dump --no-checksum");
+        DifferentialTest.assertSameLines(verified, java(cap, "on"), "on vs C nids_dump");
+        Nids.param("checksums", "auto");
+        runFile(cap);
+        ChecksumReport r = Nids.checksumReport();
+        assertEquals(1, r.senders().size(), r::toString);
+        ChecksumReport.Sender s = r.senders().get(0);
+        assertEquals("fd00:77::1", s.address());
+        assertTrue(s.exempt(), r::toString);
+        assertEquals(s.packets(), s.offloaded(), r::toString);
+        assertEquals(r.offloaded(), r.signature(), "Linux leaves the pseudo-header sum: " + r);
+    }
+
+    /** IPv6: a real capture with right checksums (captured/ipv6/http-small.pcap), one sender's made offloaded. */
+    @ParameterizedTest
+    @EnumSource(value = Offload.Style.class, names = {"PSEUDO_SUM", "WRONG_VALUE"})
+    void ipv6OffloadedSenderIsKeptAsWithChecksumsOff(Offload.Style style) throws Exception {
+        Path cap = Offload.offload(copyOf("ipv6/http-small.pcap"), "fd00:77::2", style);
+        List<String> off = c(cap, with("--no-checksum"));
+        List<String> verified = c(cap, OPTIONS);
+        assertNotEquals(off, verified, "libnids drops the offloaded packets (else this test proves nothing)");
+        DifferentialTest.assertSameLines(off, java(cap, "auto"), style + ": auto vs C nids_dump --no-checksum");
+        DifferentialTest.assertSameLines(verified, java(cap, "on"), style + ": on vs C nids_dump");
+        Nids.param("checksums", "auto");
+        runFile(cap);
+        ChecksumReport r = Nids.checksumReport();
+        assertEquals("fd00:77::2", r.senders().get(0).address(), r::toString);
+        assertEquals(style == Offload.Style.WRONG_VALUE ? 0 : r.offloaded(), r.signature(), r::toString);
+    }
+
+    /** IPv6: segments damaged at random in a real transfer are still dropped as libnids drops them. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void ipv6RandomDamageIsStillDropped(long seed) throws Exception {
+        Path cap = Offload.damage(copyOf("ipv6/concurrent.pcap"), seed, 4);
+        List<String> verified = c(cap, OPTIONS);
+        assertNotEquals(c(cap, with("--no-checksum")), verified, "the damage changes libnids' output");
+        DifferentialTest.assertSameLines(verified, java(cap, "auto"), "seed " + seed + ": auto vs C nids_dump");
+        Nids.param("checksums", "auto");
+        runFile(cap);
+        ChecksumReport r = Nids.checksumReport();
+        assertEquals(0, r.offloaded(), r::toString);
+        assertFalse(r.offloadFound(), r::toString);
+    }
+
     @Test
     void sharedCapturesAsWithChecksumsOffWhereOffloaded() throws Exception {
         Path dir = sharedPcaps();

@@ -910,7 +910,9 @@ public static native @Cast("const char*") BytePointer jnids_pcap_version();
  *     than the MTU), for the card to complete. A packet whose checksum is
  *     wrong but whose field holds exactly that sum is offloaded: random
  *     damage gives that value once in 65536. Its IP header checksum must be
- *     right or 0 (Windows offloads that one too and leaves 0).
+ *     right or 0 (Windows offloads that one too and leaves 0). Over IPv6
+ *     (when libnids reads it) the pseudo header is IPv6's and there is no
+ *     header checksum; IPv6 senders are told apart by their 16-byte address.
  *  2. Share, per sender. Offloading that leaves another value is recognised
  *     by its extent: once JNIDS_OFFLOAD_MIN_PACKETS of a sender's packets
  *     have been examined (its first JNIDS_OFFLOAD_EXAMINED TCP/UDP packets
@@ -979,7 +981,10 @@ public static final int
     JNIDS_SENDER_EXAMINED = 3,        /* examined for rule 2 (the look-ahead's included) */
     JNIDS_SENDER_BAD = 4,             /* of which with a wrong checksum */
     JNIDS_SENDER_EXEMPT = 5,          /* 1 when rule 2 exempted it */
-    JNIDS_SENDER_SLOTS = 6;
+    JNIDS_SENDER_IPV6 = 6,            /* 1 for an IPv6 sender (JNIDS_SENDER_ADDR is then 0) */
+    JNIDS_SENDER_ADDR6_HI = 7,        /* its address's first 8 bytes, big-endian */
+    JNIDS_SENDER_ADDR6_LO = 8,        /* and its last 8 */
+    JNIDS_SENDER_SLOTS = 9;
 
 /* A detector for the given mode, or NULL when out of memory. It lives across
  * sessions (its report stays readable after one ends) and is reset by
@@ -990,8 +995,8 @@ public static native void jnids_offload_free(jnids_offload o);
 /* The user's checksum-control list (the array stays the caller's): given to
  * libnids for every packet the detector does not exempt. */
 public static native void jnids_offload_rules(jnids_offload o, nids_chksum_ctl rules, int n);
-/* The same for the IPv6 list. The detector examines IPv4 packets only: IPv6
- * packets are verified as the IPv6 list says, or not at all when nothing is. */
+/* The same for the IPv6 list: given to libnids for every IPv6 packet the
+ * detector does not exempt. */
 public static native void jnids_offload_rules6(jnids_offload o, nids_chksum_ctl6 rules, int n);
 
 /* Starts a capture: clears the counts, and for a regular file (filename not

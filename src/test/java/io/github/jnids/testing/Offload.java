@@ -9,9 +9,10 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Rewrites the checksums of a classic little-endian pcap file of Ethernet/IPv4
- * frames (as {@link PcapWriter} writes them) the way capture points leave them:
- * offloaded on one sender's packets, or damaged at random.
+ * Rewrites the checksums of a classic little-endian pcap file of Ethernet
+ * frames (as {@link PcapWriter} and tcpdump on Linux write them), IPv4, or IPv6
+ * whose TCP or UDP header follows the IPv6 header, the way capture points leave
+ * them: offloaded on one sender's packets, or damaged at random.
  */
 public final class Offload {
     private Offload() { }
@@ -20,7 +21,7 @@ public final class Offload {
     public enum Style {
         /** Linux (and NDIS): the TCP/UDP checksum field holds the folded pseudo-header sum. */
         PSEUDO_SUM,
-        /** Windows with IP checksum offload too: the pseudo-header sum, and 0 as IP header checksum. */
+        /** Windows with IP checksum offload too: the pseudo-header sum, and 0 as IP header checksum (IPv4 only). */
         PSEUDO_SUM_IP_ZERO,
         /** A card or driver that leaves another wrong value: no per-packet signature. */
         WRONG_VALUE
@@ -28,9 +29,11 @@ public final class Offload {
 
     /** Offloads the checksums of every TCP and UDP packet {@code sender} sent. */
     public static Path offload(Path file, String sender, Style style) throws IOException {
-        byte[] src = Packets.ip(sender);
+        boolean v6 = sender.indexOf(':') >= 0;
+        byte[] src = v6 ? Ipv6ToIpv4.ipv6(sender) : Packets.ip(sender);
         return rewrite(file, (ip, l4, proto, len) -> {
-            if (!Arrays.equals(Arrays.copyOfRange(ip.array(), ip.position() + 12, ip.position() + 16), src)) return;
+            int at = ip.position() + (v6 ? 8 : 12);
+            if (isV6(ip) != v6 || !Arrays.equals(Arrays.copyOfRange(ip.array(), at, at + src.length), src)) return;
             int field = l4 + (proto == 6 ? 16 : 6);
             int value = switch (style) {
                 case PSEUDO_SUM, PSEUDO_SUM_IP_ZERO -> pseudoSum(ip, proto, len);
@@ -39,7 +42,7 @@ public final class Offload {
             };
             if (proto == 17 && value == 0) value = 0xffff;
             ip.putShort(field, (short) value);
-            if (style == Style.PSEUDO_SUM_IP_ZERO) ip.putShort(ip.position() + 10, (short) 0);
+            if (style == Style.PSEUDO_SUM_IP_ZERO && !v6) ip.putShort(ip.position() + 10, (short) 0);
         });
     }
 
@@ -59,11 +62,16 @@ public final class Offload {
         });
     }
 
-    /** The folded pseudo-header sum (what an offloading stack leaves in the field). */
+    static boolean isV6(ByteBuffer ip) {
+        return (ip.get(ip.position()) & 0xf0) == 0x60;
+    }
+
+    /** The folded pseudo-header sum (what an offloading stack leaves in the field), IPv4's or IPv6's. */
     static int pseudoSum(ByteBuffer ip, int proto, int len) {
         int p = ip.position();
         long sum = 0;
-        for (int i = 12; i < 20; i += 2) sum += ip.getShort(p + i) & 0xffff;
+        int from = isV6(ip) ? 8 : 12, to = isV6(ip) ? 40 : 20;
+        for (int i = from; i < to; i += 2) sum += ip.getShort(p + i) & 0xffff;
         sum += proto + len;
         while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
         return (int) sum;
@@ -81,7 +89,15 @@ public final class Offload {
             int caplen = b.getInt(pos + 8);
             int frame = pos + 16;
             int ipAt = frame + 14;
-            if (caplen >= 14 + 20 && (b.get(frame + 12) & 0xff) == 8 && b.get(frame + 13) == 0) {
+            if (caplen >= 14 + 40 && (b.get(frame + 12) & 0xff) == 0x86 && (b.get(frame + 13) & 0xff) == 0xdd) {
+                ByteBuffer ip = b.duplicate().order(ByteOrder.BIG_ENDIAN).position(ipAt);
+                int total = 40 + (ip.getShort(ipAt + 4) & 0xffff);
+                int proto = ip.get(ipAt + 6) & 0xff;
+                if ((proto == 6 || proto == 17) && total <= caplen - 14 && total >= 40 + (proto == 6 ? 20 : 8)) {
+                    int len = proto == 17 ? ip.getShort(ipAt + 40 + 4) & 0xffff : total - 40;
+                    edit.apply(ip, ipAt + 40, proto, len);
+                }
+            } else if (caplen >= 14 + 20 && (b.get(frame + 12) & 0xff) == 8 && b.get(frame + 13) == 0) {
                 ByteBuffer ip = b.duplicate().order(ByteOrder.BIG_ENDIAN).position(ipAt);
                 int ihl = (ip.get(ipAt) & 0x0f) * 4;
                 int total = ip.getShort(ipAt + 2) & 0xffff;
