@@ -35,18 +35,10 @@ SERVERS="$SERVERS $!"
 sleep 1.5
 in_c ping -6 -c 1 -W 1 "$S_IP" >/dev/null 2>&1 || true
 
-fetch() {
-    local truth=$1 lport=$2 path=$3
-    in_c curl -s --local-port "$lport" --trace "$WORK/trace" -D "$WORK/headers" \
-        -o "$WORK/body" "http://[$S_IP]:8000$path" || true
-    "$PY" "$APPS" curl-truth --trace "$WORK/trace" --client "[$C_IP]:$lport" --server "[$S_IP]:8000" \
-        --body "$WORK/body" --truth "$truth"
-    sleep 0.1
-}
 
 # a larger capture buffer (-B, KiB): the download arrives in bursts
 capture_start offload.pcap "$NS_C" "$DEV_C" -B 16384
-fetch offload.truth 42301 /hello.txt
-fetch offload.truth 42302 /medium.bin
+fetch6 offload.truth 42301 /hello.txt
+fetch6 offload.truth 42302 /medium.bin
 capture_stop offload.pcap
 ls -l offload.pcap

@@ -58,28 +58,19 @@ sleep 1.5
 # Neighbour discovery before capturing, so that the first packets are not delayed.
 in_c ping -6 -c 1 -W 1 "$S_IP" >/dev/null 2>&1 || true
 
-# fetch TRUTH LOCAL_PORT PATH
-fetch() {
-    local truth=$1 lport=$2 path=$3
-    in_c curl -s --local-port "$lport" --trace "$WORK/trace" -D "$WORK/headers" \
-        -o "$WORK/body" "http://[$S_IP]:8000$path" || true
-    "$PY" "$APPS" curl-truth --trace "$WORK/trace" --client "[$C_IP]:$lport" --server "[$S_IP]:8000" \
-        --body "$WORK/body" --truth "$truth"
-    sleep 0.1
-}
 client() { in_c "$PY" "$APPS" tcp-client --server "$S_IP" --port 7000 "$@"; }
 
 capture_start http-small.pcap "$NS_S" "$DEV_S"
-fetch http-small.truth 42001 /hello.txt
-fetch http-small.truth 42002 /empty.txt
-fetch http-small.truth 42003 /page.html
-fetch http-small.truth 42004 /no/such/file
-fetch http-small.truth 42005 /
-fetch http-small.truth 42006 /small.bin
+fetch6 http-small.truth 42001 /hello.txt
+fetch6 http-small.truth 42002 /empty.txt
+fetch6 http-small.truth 42003 /page.html
+fetch6 http-small.truth 42004 /no/such/file
+fetch6 http-small.truth 42005 /
+fetch6 http-small.truth 42006 /small.bin
 capture_stop http-small.pcap
 
 capture_start http-large.pcap "$NS_S" "$DEV_S"
-fetch http-large.truth 42101 /big.bin
+fetch6 http-large.truth 42101 /big.bin
 capture_stop http-large.pcap
 
 capture_start concurrent.pcap "$NS_S" "$DEV_S"

@@ -101,3 +101,15 @@ capture_stop() {
 # in_ns NAMESPACE command...: runs a command in a namespace.
 in_c() { ip netns exec "$NS_C" "$@"; }
 in_s() { ip netns exec "$NS_S" "$@"; }
+
+# fetch6 TRUTH LOCAL_PORT PATH: curl in the client namespace fetches PATH from
+# http.server on the server's port 8000 over IPv6 and appends the ground truth
+# of the connection to TRUTH (apps.py curl-truth); WORK is a scratch directory.
+fetch6() {
+    local truth=$1 lport=$2 path=$3
+    in_c curl -s --local-port "$lport" --trace "$WORK/trace" -D "$WORK/headers" \
+        -o "$WORK/body" "http://[$S_IP]:8000$path" || true
+    "$PY" "$APPS" curl-truth --trace "$WORK/trace" --client "[$C_IP]:$lport" --server "[$S_IP]:8000" \
+        --body "$WORK/body" --truth "$truth"
+    sleep 0.1
+}

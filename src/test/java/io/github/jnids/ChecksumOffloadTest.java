@@ -119,10 +119,14 @@ class ChecksumOffloadTest extends NidsTestBase {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void randomDamageIsStillDropped(long seed) throws Exception {
-        Path cap = Offload.damage(conversations("damaged.pcap", 20), seed, 4);
+        assertDamageIsDropped(Offload.damage(conversations("damaged.pcap", 20), seed, 4), "seed " + seed);
+    }
+
+    /** A capture with damaged segments: "auto" drops them as libnids does, and reports no offload. */
+    private static void assertDamageIsDropped(Path cap, String what) throws Exception {
         List<String> verified = c(cap, OPTIONS);
         assertNotEquals(c(cap, with("--no-checksum")), verified, "the damage changes libnids' output");
-        DifferentialTest.assertSameLines(verified, java(cap, "auto"), "seed " + seed + ": auto vs C nids_dump");
+        DifferentialTest.assertSameLines(verified, java(cap, "auto"), what + ": auto vs C nids_dump");
         Nids.param("checksums", "auto");
         runFile(cap);
         ChecksumReport r = Nids.checksumReport();
@@ -213,15 +217,7 @@ class ChecksumOffloadTest extends NidsTestBase {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
     void ipv6RandomDamageIsStillDropped(long seed) throws Exception {
-        Path cap = Offload.damage(copyOf("ipv6/concurrent.pcap"), seed, 4);
-        List<String> verified = c(cap, OPTIONS);
-        assertNotEquals(c(cap, with("--no-checksum")), verified, "the damage changes libnids' output");
-        DifferentialTest.assertSameLines(verified, java(cap, "auto"), "seed " + seed + ": auto vs C nids_dump");
-        Nids.param("checksums", "auto");
-        runFile(cap);
-        ChecksumReport r = Nids.checksumReport();
-        assertEquals(0, r.offloaded(), r::toString);
-        assertFalse(r.offloadFound(), r::toString);
+        assertDamageIsDropped(Offload.damage(copyOf("ipv6/concurrent.pcap"), seed, 4), "IPv6, seed " + seed);
     }
 
     @Test
