@@ -24,7 +24,9 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 static const unsigned char flag_sets[] = {
     0x00, FZ_NO_CHKSUM, FZ_NO_CHKSUM | FZ_IP_CB, FZ_NO_CHKSUM | FZ_SMALL | FZ_WORKAROUNDS,
     FZ_NO_CHKSUM | FZ_DISCARD | FZ_UNCOLLECT, FZ_IP_CB, FZ_NO_CHKSUM | FZ_NO_SCAN | FZ_NO_DEV_ADDON,
-    0xff
+    0xff,
+    /* odd parity: tcp_gaps skip, with tcp_workarounds and tcp_midstream */
+    FZ_NO_CHKSUM | FZ_WORKAROUNDS | FZ_NO_SCAN | FZ_DISCARD | FZ_UNCOLLECT
 };
 
 static uint8_t *slurp(const char *path, size_t *size)

@@ -30,4 +30,4 @@ for f in checksum ip_fragment ip6_fragment ip_options killtcp libnids scan tcp u
 done
 "$CC" $SAN -w -I"$NIDS" -I"$PCAP" -o "$OUT/regress" "$HERE/regress.c" "${objs[@]}" "$NATIVE/lib/libpcap.a"
 cd "$TOP"
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1} "$OUT/regress" testdata/hostile/*.pcap
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=1} "$OUT/regress" testdata/hostile/*.pcap
