@@ -76,15 +76,7 @@ class DifferentialTest {
 
     /** Asserts two dumps equal, reporting the first differing line rather than two huge strings. */
     static void assertSameLines(List<String> expected, List<String> actual, String what) {
-        int n = Math.min(expected.size(), actual.size());
-        for (int i = 0; i < n; i++) {
-            if (!expected.get(i).equals(actual.get(i))) {
-                fail(what + ": first difference at line " + (i + 1) + "\n  expected: " + expected.get(i)
-                        + "\n  actual:   " + actual.get(i));
-            }
-        }
-        assertEquals(expected.size(), actual.size(), what + ": number of lines (the longer one goes on with: "
-                + (expected.size() > n ? expected.get(n) : actual.size() > n ? actual.get(n) : "") + ")");
+        io.github.jnids.testing.DumpAssert.assertSameLines(expected, actual, what);
     }
 
     private static void compare(Path capture, List<String> options, Path expectedFile) throws Exception {

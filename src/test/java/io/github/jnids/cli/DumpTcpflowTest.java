@@ -71,11 +71,21 @@ class DumpTcpflowTest {
 
     private void compare(Path tcpflow, Path capture) throws IOException, InterruptedException {
         assumeTrue(Files.isReadable(capture), () -> "no " + capture);
-        Path base = Files.createTempDirectory(tmp, capture.getFileName().toString());
+        // Loopback captures (http-lo) carry checksums the kernel never filled in; tcpflow ignores checksums.
+        assertSameFiles(tcpflow, capture, Files.createTempDirectory(tmp, capture.getFileName().toString()), "--no-checksum");
+    }
+
+    /**
+     * Runs {@code jnids OPTIONS --dump} and {@code tcpflow -r} on the capture, each into its own folder under
+     * {@code base}, and asserts they wrote the same flow files with the same bytes (tcpflow's report.xml aside).
+     */
+    static void assertSameFiles(Path tcpflow, Path capture, Path base, String... options)
+            throws IOException, InterruptedException {
         Path ours = base.resolve("jnids");
         Path theirs = Files.createDirectory(base.resolve("tcpflow"));
-        // Loopback captures (http-lo) carry checksums the kernel never filled in; tcpflow ignores checksums.
-        Result r = Jnids.run("--no-checksum", "--dump", ours.toString(), capture.toString());
+        List<String> args = new java.util.ArrayList<>(List.of(options));
+        args.addAll(List.of("--dump", ours.toString(), capture.toString()));
+        Result r = Jnids.run(args.toArray(String[]::new));
         assertEquals(0, r.exit(), r::toString);
         Files.createDirectories(ours);
 

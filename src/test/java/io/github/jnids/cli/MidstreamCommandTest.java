@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -97,26 +96,7 @@ class MidstreamCommandTest {
     }
 
     private void compareWithTcpflow(Path tcpflow, Path capture) throws IOException, InterruptedException {
-        Path base = Files.createTempDirectory(tmp, capture.getFileName().toString());
-        Path ours = base.resolve("jnids");
-        Path theirs = Files.createDirectory(base.resolve("tcpflow"));
-        Result r = Jnids.run("--midstream", "--dump", ours.toString(), capture.toString());
-        assertEquals(0, r.exit(), r::toString);
-        Process p = new ProcessBuilder(tcpflow.toString(), "-r", capture.toString(), "-o", theirs.toString())
-                .redirectErrorStream(true).redirectOutput(base.resolve("tcpflow.log").toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tcpflow did not finish");
-        List<String> ourFiles = listing(ours);
-        List<String> theirFiles = listing(theirs).stream().filter(n -> !n.equals("report.xml")).toList();
-        assertFalse(ourFiles.isEmpty(), () -> "jnids wrote no flow file: " + r);
-        assertEquals(theirFiles, ourFiles, "the flow files tcpflow and jnids wrote");
-        for (String f : ourFiles) {
-            assertArrayEquals(Files.readAllBytes(theirs.resolve(f)), Files.readAllBytes(ours.resolve(f)), f);
-        }
-    }
-
-    private static List<String> listing(Path d) throws IOException {
-        try (Stream<Path> s = Files.list(d)) {
-            return s.map(x -> x.getFileName().toString()).sorted().toList();
-        }
+        DumpTcpflowTest.assertSameFiles(tcpflow, capture, Files.createTempDirectory(tmp, capture.getFileName().toString()),
+                "--midstream");
     }
 }
