@@ -34,6 +34,20 @@ die() { echo "build.sh: error: $*" >&2; exit 1; }
     die "no patched source trees in $SRC; run 'bash cppbuild.sh' first"
 command -v "$CC" >/dev/null || die "$CC not found (apt-get install clang libclang-rt-14-dev)"
 
+# libpcap's configure needs flex, bison and m4; where the machine lacks them,
+# cppbuild.sh has unpacked Debian's under cppbuild/tools: use those as it does
+# (after the installed ones on PATH).
+TOOLS=$TOP/cppbuild/tools/usr
+for tool in m4 flex bison; do
+    command -v "$tool" >/dev/null 2>&1 && continue
+    [ -x "$TOOLS/bin/$tool" ] || die "$tool not found; run 'bash cppbuild.sh' (it unpacks Debian's $tool under cppbuild/tools) or install it"
+    case $tool in
+        m4) export M4=$TOOLS/bin/m4 ;;
+        bison) export BISON_PKGDATADIR=$TOOLS/share/bison ;;
+    esac
+    case ":$PATH:" in *":$TOOLS/bin:"*) ;; *) export PATH=$PATH:$TOOLS/bin ;; esac
+done
+
 # Builds one instrumented copy of both libraries into $OUT/<variant>.
 build_variant() {
     local variant=$1 cflags=$2

@@ -113,7 +113,7 @@ static void read_half(struct ctx *c, int64_t *h, int which)
     c->d.tcp_new[which] += (uint64_t)h[JNIDS_HALF_COUNT_NEW];
     /* the gap counters take part in the digest two sessions must agree on */
     if (!FS_GAPS_CONSISTENT(h, FS_GAPS_SKIP(c->flags)))
-        abort();
+        __builtin_trap();
     c->d.hash += (uint64_t)h[JNIDS_HALF_GAP_BEFORE] * 131 + (uint64_t)h[JNIDS_HALF_MISSING] * 17;
 }
 
