@@ -11,7 +11,7 @@
 # new count whenever libnids' nids_init() is entered (every pass opens the
 # capture): bench_c making 3 passes (BENCH_REPEAT=3), and JnidsBench making 2
 # warm-up passes and 3 measured ones. A pass's count is that of the thread
-# making it, from one nids_init() to the next: the median of C's passes 1-2
+# making it, from one nids_init() to the next: the mean of C's passes 1-2
 # and of Java's measured passes 1-2 (the JVM's compiler and GC threads are
 # not counted; Java's figure includes JnidsBench's own work between passes,
 # about 0.1 %). Prints a markdown row per case: instructions per pass, C and
@@ -59,7 +59,7 @@ count() {
         { echo "instructions.sh: '$*' failed; see $WORK/$name.log" >&2; exit 1; }
 }
 
-# per_pass NAME FIRST: the median count of dumps FIRST and FIRST+1 (the two
+# per_pass NAME FIRST: the mean count of dumps FIRST and FIRST+1 (the two
 # passes after them), each on the thread that executed the most in it.
 per_pass() {
     python3 - "$WORK/$1.out" "$2" <<'EOF'
@@ -77,7 +77,7 @@ for dump in (int(sys.argv[2]), int(sys.argv[2]) + 1):
     if not files:
         sys.exit("instructions.sh: no count for pass dump %d in %s" % (dump, sys.argv[1]))
     counts.append(max(summary(f) for f in files))
-print(sorted(counts)[0] if len(counts) == 1 else sum(counts) // 2)
+print(sum(counts) // len(counts))
 EOF
 }
 

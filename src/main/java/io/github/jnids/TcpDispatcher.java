@@ -52,12 +52,12 @@ final class TcpDispatcher {
         return (int) box.get(index);
     }
 
-    private int[] counters(int[] into) {
-        into[0] = slot(C + JNIDS_HALF_COLLECT);
-        into[1] = slot(S + JNIDS_HALF_COLLECT);
-        into[2] = slot(C + JNIDS_HALF_COLLECT_URG);
-        into[3] = slot(S + JNIDS_HALF_COLLECT_URG);
-        return into;
+    /** Reads the four collect counters from the box into boxCounts. */
+    private void readCounters() {
+        boxCounts[0] = slot(C + JNIDS_HALF_COLLECT);
+        boxCounts[1] = slot(S + JNIDS_HALF_COLLECT);
+        boxCounts[2] = slot(C + JNIDS_HALF_COLLECT_URG);
+        boxCounts[3] = slot(S + JNIDS_HALF_COLLECT_URG);
     }
 
     private final int[] handlerBefore = new int[4];
@@ -105,7 +105,7 @@ final class TcpDispatcher {
      * the others' part plus their counts.
      */
     private void showHandlerCounts(int trampolineMask, int[] counts) {
-        counters(boxCounts);
+        readCounters();
         for (int k = 0; k < 4; k++) {
             int mine = (trampolineMask & BITS[k]) != 0 ? 1 : 0;
             base[k] = boxCounts[k] - mine;
@@ -277,7 +277,7 @@ final class TcpDispatcher {
         } finally {
             session.leaveHandler();
             view.leave();
-            counters(boxCounts);
+            readCounters();
             if (track) compactMask = updateMask(compactMask, handlerBefore, boxCounts);
         }
     }
@@ -349,7 +349,7 @@ final class TcpDispatcher {
         } finally {
             session.leaveHandler();
             view.leave();
-            counters(boxCounts);
+            readCounters();
             if (track) l.whatto = updateMask(l.whatto, handlerBefore, boxCounts);
         }
     }
