@@ -52,12 +52,22 @@ final class NativeLoop {
         }
     }
 
-    /** Runs op to its end and returns its outcome, as the plain native call would. */
+    /**
+     * Runs op to its end and returns its outcome, as the plain native call
+     * would. With packet handlers, through the down-calls that point and
+     * revoke the packet views; without, the plain ones: no view arguments to
+     * pass, no event kind to look at in C (104 instructions less per TCP
+     * callback, bench/results/instructions-2026-12-03.md). An event for a
+     * handler registered during the run is then delivered unpointed, its
+     * views pointed and revoked from Java as for an up-call.
+     */
     int run(int op, int arg) {
-        long event = jnids_event_call(udpPayload, udpDatagram, ipDatagram, filtered, s, op, arg);
+        boolean views = packets.listened();
+        long event = views ? jnids_event_call(udpPayload, udpDatagram, ipDatagram, filtered, s, op, arg)
+                : jnids_call(s, op, arg);
         try {
             while ((event & JNIDS_EV_KIND_MASK) != JNIDS_EV_FINISHED) {
-                event = reply(deliver(event), event);
+                event = reply(deliver(event, views), event, views);
             }
         } catch (Throwable t) {
             // deliver() catches everything: only the down-call itself gets
@@ -65,15 +75,16 @@ final class NativeLoop {
             // not stay suspended, or no later call could run it: stop it.
             session.handlerFailed(t);
             while ((event & JNIDS_EV_KIND_MASK) != JNIDS_EV_FINISHED) {
-                event = reply(stop(kindOf(event) & ~JNIDS_EV_IP_FIRST), event);
+                event = reply(stop(kindOf(event) & ~JNIDS_EV_IP_FIRST), event, views);
             }
         }
         return argumentOf(event);
     }
 
-    /** Answers event; returns the next one. */
-    private long reply(int answer, long event) {
-        return jnids_event_reply(udpPayload, udpDatagram, ipDatagram, filtered, s, answer, event);
+    /** Answers event; returns the next one. {@code views}: as run() chose. */
+    private long reply(int answer, long event, boolean views) {
+        return views ? jnids_event_reply(udpPayload, udpDatagram, ipDatagram, filtered, s, answer, event)
+                : jnids_reply(s, answer);
     }
 
     private static int kindOf(long event) {
@@ -88,26 +99,27 @@ final class NativeLoop {
         return (int) (event >> JNIDS_EV_ARG_SHIFT);
     }
 
-    private int deliver(long event) {
+    /** {@code pointed}: the down-call that returned event pointed its views (run()'s choice). */
+    private int deliver(long event, boolean pointed) {
         int kind = kindOf(event);
         try {
             if ((kind & JNIDS_EV_IP_FIRST) != 0) {
                 kind &= ~JNIDS_EV_IP_FIRST;
                 // The packet's IP callback, held back to travel with this event.
-                if (packets.ip(JNIDS_KIND_IP, packets.ipLength(), true) != 0) return stop(kind);
+                if (packets.ip(JNIDS_KIND_IP, packets.ipLength(), pointed) != 0) return stop(kind);
             }
             int arg = argumentOf(event);
             switch (kind) {
                 case JNIDS_EV_TCP:
                     return tcp.call(arg);
                 case JNIDS_EV_UDP:
-                    return packets.udp(arg, true);
+                    return packets.udp(arg, pointed);
                 case JNIDS_EV_IP:
-                    return packets.ip(detailOf(event), arg, true);
+                    return packets.ip(detailOf(event), arg, pointed);
                 case JNIDS_EV_WARNING:
                     return warnings.call(detailOf(event), arg);
                 case JNIDS_EV_FILTER:
-                    return packets.filter(arg, true);
+                    return packets.filter(arg, pointed);
                 default:
                     throw new IllegalStateException("unknown native event " + Long.toHexString(event));
             }

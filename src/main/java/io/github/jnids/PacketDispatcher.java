@@ -91,6 +91,11 @@ final class PacketDispatcher {
         }
     }
 
+    /** Whether any packet handler or the IP filter is registered. */
+    boolean listened() {
+        return !ip.isEmpty() || !udp.isEmpty() || !ipFrag.isEmpty() || ipFilter != null;
+    }
+
     /** The views the event down-calls point: null where they are not re-pointed. */
     ByteBuffer udpPayloadView() {
         return udpPayload.repointable();

@@ -185,6 +185,63 @@ class FaithfulBytesTest extends NidsTestBase {
         }
     }
 
+    /**
+     * A run that starts without packet handlers takes the down-calls that
+     * point no views (NativeLoop): handlers a TCP handler registers during
+     * that run get their packets all the same, exactly, and views that can
+     * never show them again once their callback is over.
+     */
+    @Test
+    void packetHandlersRegisteredDuringARunGetExactBytesAndRevokedViews() throws Exception {
+        byte[] payload = new byte[300];
+        new Random(7).nextBytes(payload);
+        byte[] datagram = ipv4("10.6.0.1", "10.6.0.2", 17, udp("10.6.0.1", 5000, "10.6.0.2", 53, payload));
+        PcapWriter w = new PcapWriter(PcapWriter.LINKTYPE_ETHERNET);
+        new TcpConversation(w, "10.6.0.1", 40000, "10.6.0.2", 80).at(T0).handshake()
+                .clientSends("request").serverSends("response").close();
+        w.packet(T0 + 10_000, ethernetPadded(datagram));
+        Path file = write("late.pcap", w);
+
+        List<byte[]> payloads = new ArrayList<>(), udpIps = new ArrayList<>(), ips = new ArrayList<>(),
+                frags = new ArrayList<>();
+        List<ByteBuffer> kept = new ArrayList<>();
+        UdpHandler udpHandler = (addr, data, ipPacket) -> {
+            payloads.add(bytes(data));
+            udpIps.add(bytes(ipPacket));
+            kept.add(data);
+            kept.add(ipPacket);
+        };
+        IpHandler ipHandler = p -> {
+            ips.add(bytes(p));
+            kept.add(p);
+        };
+        IpHandler fragHandler = p -> {
+            frags.add(bytes(p));
+            kept.add(p);
+        };
+        onTcp(s -> {
+            if (s.nidsState() == Nids.NIDS_JUST_EST) {
+                onUdp(udpHandler);
+                onIp(ipHandler);
+                onIpFrag(fragHandler);
+            }
+        });
+        runFile(file);
+
+        assertEquals(1, payloads.size());
+        assertArrayEquals(payload, payloads.get(0));
+        assertArrayEquals(datagram, udpIps.get(0));
+        // The packets after the handshake's last one: the two data segments,
+        // the FINs and ACKs, then the datagram, each whole.
+        assertTrue(ips.size() > 3, "IP callbacks: " + ips.size());
+        assertArrayEquals(datagram, ips.get(ips.size() - 1));
+        assertEquals(ips.size(), frags.size());
+        for (ByteBuffer b : kept) {
+            assertEquals(0, b.limit(), "a view kept past its callback has limit 0");
+            if (PacketDispatcher.ZERO_COPY) assertEquals(0, b.capacity(), "nor any capacity");
+        }
+    }
+
     private static void check(ByteBuffer b, List<String> failures) {
         if (!b.isReadOnly()) failures.add("writable buffer");
         if (b.remaining() == 0) failures.add("empty buffer");
