@@ -17,7 +17,9 @@ import io.github.jnids.global.nids;
  * <p>For an event, the down-call that returns it has pointed the views
  * already and the one that answers it revokes them ({@code jnids_event_call},
  * {@code jnids_event_reply}): no JNI call of their own, which was most of an
- * IP callback's cost. An up-call points and revokes them here.
+ * IP callback's cost. An up-call points and revokes them here, and so does
+ * an event of a run that began without packet handlers (NativeLoop.run then
+ * takes the down-calls that pass no views).
  */
 final class PacketDispatcher {
     static final boolean ZERO_COPY = RawMemory.REPOINTABLE;
